@@ -1,0 +1,128 @@
+"""Numerically stable sigmoid, log-sigmoid, softmax and log-losses from logits.
+
+Every estimator of sksigmoid computes probabilities and losses through these
+functions, so that no one evaluates ``log(1 / (1 + exp(-z)))`` naively. All
+functions keep the floating dtype of their input (float32 stays float32) and
+raise no ``RuntimeWarning`` for logits of any finite magnitude.
+"""
+
+import numpy as np
+from scipy.special import expit, log_expit, log_softmax
+from scipy.special import softmax as _softmax
+
+__all__ = [
+    "sigmoid",
+    "sigmoid_derivative",
+    "log_sigmoid",
+    "softmax",
+    "log_softmax",
+    "binary_log_loss",
+    "multinomial_log_loss",
+    "log_loss_gradient",
+]
+
+
+def sigmoid(z, out=None):
+    r"""Logistic sigmoid :math:`g(z) = 1 / (1 + e^{-z})`, stable for any ``z``.
+
+    Parameters
+    ----------
+    z : array-like
+        Logits.
+    out : ndarray, default=None
+        Optional output array (may be ``z`` itself, for an in-place update).
+
+    Returns
+    -------
+    ndarray
+        :math:`g(z)`, in the dtype of ``z``.
+    """
+    return expit(z, out=out)
+
+
+def sigmoid_derivative(z):
+    r"""Derivative :math:`g'(z) = g(z)\,(1 - g(z)) \le 1/4`."""
+    s = expit(z)
+    return s * (1 - s)
+
+
+def log_sigmoid(z):
+    r"""Log of the sigmoid, :math:`\log g(z) = -\log(1 + e^{-z})`, without log(0).
+
+    For very negative ``z`` it returns ``z`` to full precision rather than
+    ``log`` of an underflowed probability.
+    """
+    return log_expit(z)
+
+
+def softmax(Z):
+    r"""Row-wise softmax :math:`e^{z_k} / \sum_j e^{z_j}` of a 2-D array of logits."""
+    return _softmax(Z, axis=1)
+
+
+def _weighted_mean(values, sample_weight):
+    if sample_weight is None:
+        return values.mean(dtype=np.float64)
+    return np.average(values, weights=sample_weight)
+
+
+def binary_log_loss(y, z, sample_weight=None):
+    r"""Mean binary log-loss computed from logits.
+
+    .. math::
+        L = \frac{1}{\sum_i s_i} \sum_i s_i \left[\log(1 + e^{z_i}) - y_i z_i\right]
+
+    which equals :math:`-\sum_i s_i [y_i \log g(z_i) + (1-y_i)\log(1-g(z_i))] / \sum_i s_i`
+    but never forms a probability, so it is exact where ``g(z)`` rounds to 0 or 1.
+
+    Parameters
+    ----------
+    y : ndarray of shape (n_samples,)
+        Targets in {0, 1}.
+    z : ndarray of shape (n_samples,)
+        Logits.
+    sample_weight : ndarray of shape (n_samples,), default=None
+        Weights :math:`s_i`; ``None`` means all ones.
+
+    Returns
+    -------
+    float
+    """
+    losses = np.logaddexp(0, z) - y * z
+    return float(_weighted_mean(losses, sample_weight))
+
+
+def multinomial_log_loss(Y, Z, sample_weight=None):
+    r"""Mean multinomial log-loss (cross-entropy) computed from logits.
+
+    .. math::
+        L = -\frac{1}{\sum_i s_i} \sum_i s_i \sum_k Y_{ik} \log \mathrm{softmax}(Z_i)_k
+
+    Parameters
+    ----------
+    Y : ndarray of shape (n_samples, n_classes)
+        One-hot (or soft) targets.
+    Z : ndarray of shape (n_samples, n_classes)
+        Logits.
+    sample_weight : ndarray of shape (n_samples,), default=None
+
+    Returns
+    -------
+    float
+    """
+    losses = -np.einsum("ik,ik->i", Y, log_softmax(Z, axis=1))
+    return float(_weighted_mean(losses, sample_weight))
+
+
+def log_loss_gradient(Y, Z):
+    r"""Gradient of the per-sample log-loss with respect to the logits.
+
+    For a single logistic output (``Z`` of shape (n,) or (n, 1)) it is
+    :math:`g(z) - y`; for a softmax output it is :math:`\mathrm{softmax}(Z) - Y`.
+    Both follow from pairing the output non-linearity with its canonical loss,
+    which is why neither needs the sigmoid's derivative (and why the output unit
+    never saturates the gradient).
+    """
+    if Z.ndim == 1 or Z.shape[1] == 1:
+        return expit(Z) - Y
+    return _softmax(Z, axis=1) - Y

@@ -1,0 +1,891 @@
+"""Logistic regression as a single sigmoid neuron."""
+
+import copy
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from scipy import linalg, stats
+from scipy.optimize import linprog
+from scipy.special import logsumexp
+from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
+from sklearn.callback import CallbackSupportMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model._base import LinearClassifierMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.extmath import safe_sparse_dot
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._network import affine_backward, affine_forward, output_delta
+from ._numeric import binary_log_loss, log_sigmoid, sigmoid
+from ._optim import make_optimizer, minimize_lbfgs, soft_threshold
+from .exceptions import SeparationWarning
+
+__all__ = ["SigmoidNeuronClassifier"]
+
+# Beyond this |logit| a fitted probability rounds to exactly 0 or 1 in float64,
+# which a finite maximum-likelihood fit almost never produces; only then is the
+# (linear-programming, O(n d) variables and constraints) separation test run.
+_SEPARATION_SUSPECT_LOGIT = 37.0
+
+
+class _NeuronObjective:
+    r"""Penalised mean log-loss of one sigmoid neuron and its derivatives.
+
+    With :math:`w = (\beta, b)` (the intercept last, when fitted),
+    :math:`z = X\beta + b` and weights :math:`s_i` normalised to sum to one,
+
+    .. math::
+        L(w) = \sum_i s_i [\log(1+e^{z_i}) - y_i z_i]
+               + \alpha\,\tfrac{1-\rho}{2}\|\beta\|_2^2 + \alpha\rho\|\beta\|_1 .
+
+    The smooth part's gradient is back-propagated by the shared network core
+    (:func:`~sksigmoid._network.output_delta`, :func:`~sksigmoid._network.affine_backward`);
+    the L1 part is handled by proximal steps, never differentiated.
+    """
+
+    def __init__(self, X, y, sample_weight, *, alpha, l1_ratio, fit_intercept):
+        self.X = X
+        self.y = y
+        self.total_weight = float(sample_weight.sum())
+        self.s = sample_weight / self.total_weight
+        self.l2 = alpha * (1.0 - l1_ratio)
+        self.l1 = alpha * l1_ratio
+        self.fit_intercept = fit_intercept
+        self.n_features = X.shape[1]
+
+    @property
+    def n_params(self):
+        return self.n_features + int(self.fit_intercept)
+
+    def split(self, w):
+        """Coefficients (in the dtype of ``X``) and intercept of ``w``."""
+        coef = w[: self.n_features].astype(self.X.dtype, copy=False)
+        return coef, (w[-1] if self.fit_intercept else 0.0)
+
+    def logits(self, w):
+        coef, intercept = self.split(w)
+        return affine_forward(self.X, coef, intercept).astype(np.float64, copy=False)
+
+    def on_batch(self, rows):
+        """The objective restricted to ``rows``, as an unbiased estimate of this one.
+
+        A batch holds ``len(rows) / n`` of the samples on average, so its
+        normalised weights are scaled up by ``n / len(rows)``.
+        """
+        batch = copy.copy(self)
+        batch.X, batch.y = self.X[rows], self.y[rows]
+        batch.s = self.s[rows] * (self.X.shape[0] / len(rows))
+        return batch
+
+    def direction_logits(self, d):
+        """Change of the logits along ``d``: ``X d_beta + d_b``."""
+        return self.logits(d)
+
+    def loss(self, w, z):
+        """Smooth part of the objective at ``w`` with logits ``z``."""
+        beta = w[: self.n_features]
+        return binary_log_loss(self.y, z, self.s) + 0.5 * self.l2 * beta @ beta
+
+    def gradient(self, w, z):
+        """Gradient of :meth:`loss` with respect to ``w``."""
+        delta = output_delta(self.y, z, self.s)
+        grad_coef, grad_b, _ = affine_backward(self.X, delta, need_input_grad=False)
+        grad = np.empty(self.n_params)
+        grad[: self.n_features] = grad_coef + self.l2 * w[: self.n_features]
+        if self.fit_intercept:
+            grad[-1] = grad_b
+        return grad
+
+    def loss_and_gradient(self, w):
+        z = self.logits(w)
+        return self.loss(w, z), self.gradient(w, z)
+
+    def hessian(self, z, l2=None):
+        r"""Hessian :math:`\tilde X^\top \mathrm{diag}(s\,g(z)(1-g(z)))\tilde X + \alpha I`.
+
+        The intercept block is filled without augmenting ``X`` by a column of
+        ones (which would copy the data).
+        """
+        p = sigmoid(z)
+        h = self.s * p * (1.0 - p)
+        H = np.empty((self.n_params, self.n_params))
+        p_ = self.n_features
+        H[:p_, :p_] = weighted_gram(self.X, h)
+        H[:p_, :p_].flat[:: p_ + 1] += self.l2 if l2 is None else l2
+        if self.fit_intercept:
+            col = np.asarray(safe_sparse_dot(self.X.T, h)).ravel()
+            H[:p_, -1] = col
+            H[-1, :p_] = col
+            H[-1, -1] = h.sum()
+        return H
+
+
+def weighted_gram(X, h):
+    r"""The weighted Gram matrix :math:`X^\top \mathrm{diag}(h) X` for ``h >= 0``.
+
+    Dense ``X`` uses one symmetric rank-k update of :math:`\sqrt{h}\,X` (half
+    the flops of a general product); sparse ``X`` a sparse product.
+    """
+    if sp.issparse(X):
+        return np.asarray((X.T @ X.multiply(h[:, None])).toarray(), dtype=np.float64)
+    A = X * np.sqrt(h, dtype=X.dtype)[:, None]
+    syrk = linalg.blas.get_blas_funcs("syrk", (A,))
+    upper = syrk(1.0, A.T, trans=0)  # A.T is Fortran-ordered: no copy
+    G = np.triu(upper) + np.triu(upper, 1).T
+    return G.astype(np.float64, copy=False)
+
+
+def symmetric_eigen(H):
+    """Eigen-decomposition of a symmetric matrix and its numerical rank.
+
+    Eigenvalues below ``n * eps * max|eigenvalue|`` count as zero, the
+    threshold of :func:`numpy.linalg.matrix_rank`.
+    """
+    eigenvalues, eigenvectors = linalg.eigh(H, check_finite=False)
+    cutoff = len(H) * np.finfo(float).eps * max(np.abs(eigenvalues).max(), 1e-300)
+    return eigenvalues, eigenvectors, eigenvalues > cutoff
+
+
+def solve_newton_system(H, g):
+    """Minimum-norm solution of ``H d = g`` for a positive semi-definite ``H``.
+
+    With collinear features ``H`` is singular and the loss is flat along its
+    null space; the pseudo-inverse keeps the step out of that space, so the
+    iterates stay finite and the fitted probabilities are the unique optimum.
+    """
+    eigenvalues, eigenvectors, keep = symmetric_eigen(H)
+    V = eigenvectors[:, keep]
+    return V @ ((V.T @ g) / eigenvalues[keep])
+
+
+def separation_detected(X, y, sample_weight, fit_intercept):
+    r"""Whether the classes are (quasi-)completely separated (Konis 2007).
+
+    Solves the linear programme
+
+    .. math::
+        \max_{\beta \in [-1, 1]^d} \sum_i u_i^\top \beta
+        \quad\text{s.t.}\quad u_i^\top \beta \ge 0,
+        \qquad u_i = (2y_i - 1)\,\tilde x_i ,
+
+    over the samples of positive weight. A positive optimum is a direction
+    along which the log-likelihood increases without bound: the maximum-
+    likelihood estimate does not exist.
+    """
+    keep = sample_weight > 0
+    X, y = X[keep], y[keep]
+    sign = 2.0 * y - 1.0
+    if sp.issparse(X):
+        U = sp.csr_matrix(X.multiply(sign[:, None]))
+        if fit_intercept:
+            U = sp.hstack([U, sp.csr_matrix(sign[:, None])], format="csr")
+        col_sums = np.asarray(U.sum(axis=0)).ravel()
+        u_max = abs(U).max()
+    else:
+        U = X * sign[:, None]
+        if fit_intercept:
+            U = np.hstack([U, sign[:, None]])
+        col_sums = U.sum(axis=0)
+        u_max = np.abs(U).max()
+    result = linprog(
+        -col_sums,
+        A_ub=-U,
+        b_ub=np.zeros(U.shape[0]),
+        bounds=(-1, 1),
+        method="highs",
+    )
+    if result.status != 0:
+        return False
+    return -result.fun > 1e-6 * U.shape[0] * max(u_max, 1.0)
+
+
+class SigmoidNeuronClassifier(
+    CallbackSupportMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator
+):
+    r"""Logistic regression as a single sigmoid neuron.
+
+    The neuron computes :math:`X = b_0 + b_1 x_1 + \dots + b_m x_m` and outputs
+    :math:`p(y=1 \mid x) = g(X) = 1/(1+e^{-X})`. It is trained by minimising
+    the penalised mean log-loss
+
+    .. math::
+        L(\beta, b) = \frac{1}{\sum_i s_i}\sum_i s_i\,\ell_i
+        + \alpha\left(\frac{1-\rho}{2}\|\beta\|_2^2 + \rho\|\beta\|_1\right),
+        \qquad \ell_i = \log(1 + e^{z_i}) - y_i z_i,
+
+    with :math:`\rho` = ``l1_ratio`` and :math:`s_i` the sample weights (times the
+    class weights). The intercept is never penalised. Either the neural way --
+    gradient descent, :math:`W \leftarrow W - \eta\,\partial L/\partial W` -- or
+    the statistical way -- Newton's method (iteratively reweighted least
+    squares), which for ``alpha=0`` gives the maximum-likelihood estimate with
+    standard errors, p-values and confidence intervals (:meth:`summary`).
+
+    Multiclass targets are fitted one-vs-rest: one sigmoid neuron per class,
+    each separating its class from the others; :meth:`predict_proba`
+    normalises the K sigmoid outputs to sum to one.
+
+    Mapping to scikit-learn: ``LogisticRegression(C=C)`` minimises
+    :math:`C\sum_i s_i\ell_i + \frac12\|\beta\|^2`, the same minimiser as ours with
+    ``alpha = 1 / (C * sum(sample_weight))`` (``C=np.inf`` is ``alpha=0``).
+
+    Parameters
+    ----------
+    solver : {"newton", "lbfgs", "gd", "sgd"}, default="newton"
+        ``"newton"``: Newton/IRLS with a backtracking line search (exact,
+        fast for up to a few hundred features; dense or CSR input).
+        ``"lbfgs"``: scipy's L-BFGS-B. ``"gd"``: full-batch (proximal) gradient
+        descent with step ``learning_rate``. ``"sgd"``: shuffled mini-batch
+        (proximal) gradient descent, with optional (Nesterov) momentum.
+    alpha : float, default=0.0
+        Strength of the penalty. ``0`` gives the unpenalised maximum-likelihood
+        fit, the only one for which :meth:`summary` applies.
+    l1_ratio : float in [0, 1], default=0.0
+        Elastic-net mixing :math:`\rho`; ``0`` is a pure L2 penalty. Values
+        above 0 need ``solver="gd"`` or ``"sgd"`` (proximal steps).
+    fit_intercept : bool, default=True
+        Whether to fit the intercept :math:`b_0`.
+    tol : float, default=1e-6
+        Stopping tolerance. newton: largest change of a coefficient in one
+        step, relative to ``max(1, max|w|)`` (the final step is taken, so the
+        result is exact to about machine precision). lbfgs: largest absolute
+        entry of the gradient. gd: largest coordinate of the gradient mapping
+        :math:`(w_t - w_{t+1})/\eta`. sgd: improvement of the training loss
+        over ``n_iter_no_change`` epochs.
+    max_iter : int, default=100
+        Maximum number of iterations (newton, lbfgs, gd) or epochs (sgd).
+        Gradient descent typically needs thousands.
+    learning_rate : float, default=0.1
+        Step size :math:`\eta` of gd and sgd.
+    batch_size : int, default=32
+        Mini-batch size of sgd (capped at the number of samples).
+    momentum : float in [0, 1), default=0.0
+        Momentum of gd and sgd.
+    nesterov : bool, default=False
+        Use Nesterov's momentum (when ``momentum > 0``).
+    n_iter_no_change : int, default=5
+        sgd stops when the epoch loss has not improved by ``tol`` for this many
+        epochs.
+    shuffle : bool, default=True
+        Whether sgd shuffles the samples each epoch.
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, multiplied into the sample weights.
+        ``"balanced"`` uses ``n_samples / (n_classes * np.bincount(y))``.
+    warm_start : bool, default=False
+        Start from the previous solution when refitting on the same classes.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the shuffling of sgd.
+    verbose : int, default=0
+        Print the loss at each iteration when positive.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The class labels.
+    coef_ : ndarray of shape (1, n_features) or (n_classes, n_features)
+        Weights :math:`b_1 \dots b_m` of the neuron (one row per neuron).
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+        Intercept :math:`b_0` of each neuron.
+    n_iter_ : ndarray of shape (n_neurons,)
+        Iterations (epochs for sgd) run for each neuron.
+    loss_curve_ : list of float, or list of lists for multiclass
+        Objective value at each iteration (each epoch for sgd); one list per
+        neuron when there is more than one.
+    coef_se_ : ndarray of shape (1, n_features)
+        Standard errors of ``coef_`` from the inverse observed Fisher
+        information :math:`(\tilde X^\top W \tilde X)^{-1}`,
+        :math:`W = \mathrm{diag}(s_i p_i(1-p_i))` (sample weights as frequency
+        weights). Only for unpenalised binary fits; ``inf`` under separation.
+    intercept_se_ : ndarray of shape (1,)
+        Standard error of ``intercept_`` (same conditions).
+    covariance_ : ndarray of shape (n_params, n_params)
+        Estimated covariance of ``(coef, intercept)`` (same conditions).
+    log_likelihood_, aic_, bic_, pseudo_r2_ : float
+        Log-likelihood, Akaike and Bayesian information criteria and McFadden's
+        pseudo-:math:`R^2 = 1 - \ell/\ell_0` of unpenalised binary fits.
+    separated_ : bool
+        Whether (quasi-)complete separation was detected (unpenalised fits).
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of features seen during fit, when ``X`` has string column names.
+
+    See Also
+    --------
+    sklearn.linear_model.LogisticRegression : scikit-learn's logistic regression.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_breast_cancer
+    >>> from sksigmoid import SigmoidNeuronClassifier
+    >>> X, y = load_breast_cancer(return_X_y=True)
+    >>> X = (X - X.mean(0)) / X.std(0)
+    >>> clf = SigmoidNeuronClassifier().fit(X[:, :3], y)
+    >>> round(clf.score(X[:, :3], y), 3)
+    0.928
+    """
+
+    _parameter_constraints = {
+        "solver": [StrOptions({"newton", "lbfgs", "gd", "sgd"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "l1_ratio": [Interval(Real, 0, 1, closed="both")],
+        "fit_intercept": ["boolean"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterov": ["boolean"],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+        "warm_start": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        *,
+        solver="newton",
+        alpha=0.0,
+        l1_ratio=0.0,
+        fit_intercept=True,
+        tol=1e-6,
+        max_iter=100,
+        learning_rate=0.1,
+        batch_size=32,
+        momentum=0.0,
+        nesterov=False,
+        n_iter_no_change=5,
+        shuffle=True,
+        class_weight=None,
+        warm_start=False,
+        random_state=None,
+        verbose=0,
+    ):
+        self.solver = solver
+        self.alpha = alpha
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.momentum = momentum
+        self.nesterov = nesterov
+        self.n_iter_no_change = n_iter_no_change
+        self.shuffle = shuffle
+        self.class_weight = class_weight
+        self.warm_start = warm_start
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+    # ------------------------------------------------------------------ fit
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the neuron(s) to the training data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            Training data; CSR for sparse input.
+        y : array-like of shape (n_samples,)
+            Target labels: any two (or more) labels, numbers or strings.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights; a weight of k acts like k repeated rows.
+
+        Returns
+        -------
+        self : SigmoidNeuronClassifier
+            The fitted estimator.
+        """
+        self._check_solver_options()
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse="csr",
+            dtype=[np.float64, np.float32],
+            order="C",
+        )
+        check_classification_targets(y)
+        encoder = LabelEncoder()
+        y_encoded = encoder.fit_transform(y)
+        classes = encoder.classes_
+        if len(classes) < 2:
+            raise ValueError(
+                "SigmoidNeuronClassifier needs samples of at least 2 classes in "
+                f"the data, but the data contains only one class: {classes[0]!r}."
+            )
+        sample_weight = self._effective_sample_weight(
+            sample_weight, X, y_encoded, classes
+        )
+        w_start = self._starting_weights(X, classes)
+        self.classes_ = classes
+
+        n_neurons = 1 if len(classes) == 2 else len(classes)
+        targets = (
+            [y_encoded.astype(np.float64)]
+            if n_neurons == 1
+            else [(y_encoded == k).astype(np.float64) for k in range(n_neurons)]
+        )
+        callback_ctx = self._init_callback_context(max_subtasks=n_neurons)
+        callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+
+        weights, n_iters, curves, separated = [], [], [], False
+        for k, target in enumerate(targets):
+            objective = _NeuronObjective(
+                X,
+                target,
+                sample_weight,
+                alpha=self.alpha,
+                l1_ratio=self.l1_ratio,
+                fit_intercept=self.fit_intercept,
+            )
+            neuron_ctx = callback_ctx.subcontext(
+                task_name=f"neuron {k}", max_subtasks=self.max_iter
+            )
+            neuron_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
+            w, n_iter, curve, converged = self._train_neuron(
+                objective, w_start[k], neuron_ctx
+            )
+            neuron_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
+            neuron_separated = self.alpha == 0 and self._looks_separated(objective, w)
+            separated |= neuron_separated
+            if not converged and not neuron_separated:
+                warnings.warn(
+                    f"solver={self.solver!r} did not converge within "
+                    f"max_iter={self.max_iter} (tol={self.tol}); the last iterate "
+                    "is kept. Increase max_iter, or the learning_rate for gd/sgd.",
+                    ConvergenceWarning,
+                )
+            weights.append(w)
+            n_iters.append(n_iter)
+            curves.append(curve)
+
+        W = np.array(weights)
+        self.coef_ = W[:, : X.shape[1]].astype(X.dtype)
+        self.intercept_ = (
+            W[:, -1].astype(X.dtype)
+            if self.fit_intercept
+            else np.zeros(n_neurons, dtype=X.dtype)
+        )
+        self.n_iter_ = np.array(n_iters, dtype=np.int32)
+        self.loss_curve_ = curves[0] if n_neurons == 1 else curves
+        self.separated_ = separated
+        if separated:
+            warnings.warn(
+                "The classes are perfectly or quasi-perfectly separated by the "
+                "features: the maximum-likelihood estimate does not exist (the "
+                "coefficients grow without bound), so standard errors are "
+                "infinite. Use alpha > 0 or drop the separating features.",
+                SeparationWarning,
+            )
+        self._drop_inference()
+        if n_neurons == 1 and self.alpha == 0:
+            self._compute_inference(objective, W[0], separated)
+        callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
+        return self
+
+    def _check_solver_options(self):
+        if self.l1_ratio > 0 and self.alpha > 0 and self.solver in ("newton", "lbfgs"):
+            raise ValueError(
+                f"l1_ratio={self.l1_ratio} (an L1 / elastic-net penalty) needs "
+                f"solver='gd' or 'sgd' (proximal steps); solver={self.solver!r} "
+                "supports only the L2 penalty (l1_ratio=0)."
+            )
+
+    def _effective_sample_weight(self, sample_weight, X, y_encoded, classes):
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if self.class_weight is not None:
+            per_class = compute_class_weight(
+                self.class_weight, classes=classes, y=classes[y_encoded]
+            )
+            sample_weight = sample_weight * per_class[y_encoded]
+        if not sample_weight.sum() > 0:
+            raise ValueError(
+                "The sample weights (times the class weights) sum to zero; at "
+                "least one sample needs a positive weight."
+            )
+        return sample_weight
+
+    def _starting_weights(self, X, classes):
+        n_neurons = 1 if len(classes) == 2 else len(classes)
+        n_params = X.shape[1] + int(self.fit_intercept)
+        w0 = np.zeros((n_neurons, n_params))
+        if (
+            self.warm_start
+            and hasattr(self, "coef_")
+            and self.coef_.shape == (n_neurons, X.shape[1])
+            and np.array_equal(getattr(self, "classes_", None), classes)
+        ):
+            w0[:, : X.shape[1]] = self.coef_
+            if self.fit_intercept:
+                w0[:, -1] = self.intercept_
+        return w0
+
+    def _train_neuron(self, objective, w0, ctx):
+        solvers = {
+            "newton": self._newton,
+            "lbfgs": self._lbfgs,
+            "gd": self._gradient_descent,
+            "sgd": self._sgd,
+        }
+        return solvers[self.solver](objective, w0.copy(), ctx)
+
+    def _report_iteration(self, ctx, iteration, loss):
+        """Tell callbacks (and the console, if verbose) that an iteration ended."""
+        iter_ctx = ctx.subcontext(task_name="iteration")
+        iter_ctx.call_on_fit_task_begin(estimator=self)
+        iter_ctx.call_on_fit_task_end(estimator=self)
+        if self.verbose:
+            print(f"[{self.solver}] iteration {iteration}: loss {loss:.10g}")
+
+    def _newton(self, objective, w, ctx):
+        """Newton/IRLS with an Armijo backtracking line search.
+
+        Stops once a step moves no coefficient by more than
+        ``tol * max(1, max|w|)``; that last step is still taken, and by the
+        quadratic convergence of Newton's method it lands on the optimum to
+        about machine precision.
+        """
+        z = objective.logits(w)
+        loss = objective.loss(w, z)
+        curve = [loss]
+        for iteration in range(1, self.max_iter + 1):
+            grad = objective.gradient(w, z)
+            step = solve_newton_system(objective.hessian(z), grad)
+            dz = objective.direction_logits(step)
+            slope = grad @ step
+            t = 1.0
+            for _ in range(40):
+                z_new = z - t * dz
+                w_new = w - t * step
+                loss_new = objective.loss(w_new, z_new)
+                if loss_new <= loss - 1e-4 * t * slope:
+                    break
+                t *= 0.5
+            else:
+                # No decrease is possible at machine precision: w is optimal.
+                return w, iteration - 1, curve, True
+            w, z, loss = w_new, z_new, loss_new
+            curve.append(loss)
+            self._report_iteration(ctx, iteration, loss)
+            if t * np.max(np.abs(step)) <= self.tol * max(1.0, np.max(np.abs(w))):
+                return w, iteration, curve, True
+        return w, self.max_iter, curve, False
+
+    def _lbfgs(self, objective, w, ctx):
+        curve = []
+
+        def loss_and_gradient(w):
+            loss, grad = objective.loss_and_gradient(w)
+            curve.append(loss)
+            return loss, grad
+
+        evaluations = []
+
+        def on_iteration(w):
+            evaluations.append(curve[-1])
+            self._report_iteration(ctx, len(evaluations), curve[-1])
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", ConvergenceWarning)
+            w, n_iter, converged = minimize_lbfgs(
+                loss_and_gradient,
+                w,
+                max_iter=self.max_iter,
+                tol=self.tol,
+                callback=on_iteration,
+            )
+        del caught  # the estimator issues its own warning
+        return w, n_iter, [curve[0], *evaluations], converged
+
+    def _penalty_mask(self, objective):
+        mask = np.ones(objective.n_params, dtype=bool)
+        if objective.fit_intercept:
+            mask[-1] = False
+        return mask
+
+    def _proximal_step(self, objective, w, optimizer):
+        """Soft-threshold the coefficients after a gradient step (L1 part)."""
+        if objective.l1 > 0:
+            beta = w[: objective.n_features]
+            soft_threshold(beta, optimizer.learning_rate * objective.l1)
+
+    def _full_loss(self, objective, w):
+        beta = w[: objective.n_features]
+        return (
+            objective.loss(w, objective.logits(w)) + objective.l1 * np.abs(beta).sum()
+        )
+
+    def _make_optimizer(self):
+        if self.momentum == 0:
+            return make_optimizer("gd", learning_rate=self.learning_rate)
+        return make_optimizer(
+            "nesterov" if self.nesterov else "momentum",
+            learning_rate=self.learning_rate,
+            momentum=self.momentum,
+        )
+
+    def _gradient_descent(self, objective, w, ctx):
+        r"""Full-batch proximal gradient descent, :math:`w \leftarrow w - \eta\nabla L`."""
+        optimizer = self._make_optimizer()
+        curve = [self._full_loss(objective, w)]
+        for iteration in range(1, self.max_iter + 1):
+            _, grad = objective.loss_and_gradient(w)
+            w_old = w.copy()
+            optimizer.step([w], [grad])
+            self._proximal_step(objective, w, optimizer)
+            curve.append(self._full_loss(objective, w))
+            self._report_iteration(ctx, iteration, curve[-1])
+            if np.max(np.abs(w - w_old)) <= self.tol * self.learning_rate:
+                return w, iteration, curve, True
+        return w, self.max_iter, curve, False
+
+    def _sgd(self, objective, w, ctx):
+        """Shuffled mini-batch proximal SGD; one loss value per epoch."""
+        rng = check_random_state(self.random_state)
+        optimizer = self._make_optimizer()
+        n_samples = objective.X.shape[0]
+        batch_size = min(self.batch_size, n_samples)
+        order = np.arange(n_samples)
+        curve = [self._full_loss(objective, w)]
+        best, epochs_without_improvement = curve[0], 0
+        for epoch in range(1, self.max_iter + 1):
+            if self.shuffle:
+                rng.shuffle(order)
+            for start in range(0, n_samples, batch_size):
+                batch = order[start : start + batch_size]
+                _, grad = objective.on_batch(batch).loss_and_gradient(w)
+                optimizer.step([w], [grad])
+                self._proximal_step(objective, w, optimizer)
+            curve.append(self._full_loss(objective, w))
+            self._report_iteration(ctx, epoch, curve[-1])
+            if curve[-1] > best - self.tol:
+                epochs_without_improvement += 1
+            else:
+                epochs_without_improvement = 0
+            best = min(best, curve[-1])
+            if epochs_without_improvement >= self.n_iter_no_change:
+                return w, epoch, curve, True
+        return w, self.max_iter, curve, False
+
+    def _looks_separated(self, objective, w):
+        z = objective.logits(w)
+        if np.max(np.abs(z)) < _SEPARATION_SUSPECT_LOGIT:
+            return False
+        return separation_detected(
+            objective.X, objective.y, objective.s, objective.fit_intercept
+        )
+
+    # ------------------------------------------------------------ inference
+
+    _INFERENCE_ATTRS = (
+        "coef_se_",
+        "intercept_se_",
+        "covariance_",
+        "log_likelihood_",
+        "aic_",
+        "bic_",
+        "pseudo_r2_",
+        "_n_obs",
+    )
+
+    def _drop_inference(self):
+        for name in self._INFERENCE_ATTRS:
+            self.__dict__.pop(name, None)
+
+    def _compute_inference(self, objective, w, separated):
+        r"""Wald inference of an unpenalised binary maximum-likelihood fit.
+
+        The covariance is the inverse observed Fisher information
+        :math:`(\tilde X^\top \mathrm{diag}(s_i p_i (1-p_i)) \tilde X)^{-1}`
+        with the raw (frequency) sample weights :math:`s_i`.
+        """
+        total_weight = objective.total_weight
+        z = objective.logits(w)
+        n_params = objective.n_params
+        covariance = np.full((n_params, n_params), np.inf)
+        if not separated:
+            fisher = objective.hessian(z, l2=0.0) * total_weight
+            eigenvalues, eigenvectors, keep = symmetric_eigen(fisher)
+            if keep.all():
+                covariance = (eigenvectors / eigenvalues) @ eigenvectors.T
+            else:
+                warnings.warn(
+                    f"The Fisher information has rank {keep.sum()} < {n_params}: "
+                    "the features (with the intercept) are collinear, so the "
+                    "coefficients are not identifiable and their standard "
+                    "errors are infinite. Drop redundant features.",
+                    UserWarning,
+                )
+        se = np.sqrt(np.diag(covariance))
+        n_features = objective.n_features
+        self.covariance_ = covariance
+        self.coef_se_ = se[:n_features][None, :]
+        self.intercept_se_ = se[n_features:] if objective.fit_intercept else None
+        if self.intercept_se_ is None:
+            self.intercept_se_ = np.zeros(1)
+        log_lik = -total_weight * binary_log_loss(objective.y, z, objective.s)
+        self.log_likelihood_ = float(log_lik)
+        self.aic_ = 2 * n_params - 2 * log_lik
+        self.bic_ = n_params * np.log(total_weight) - 2 * log_lik
+        null_log_lik = self._null_log_likelihood(objective, total_weight)
+        self.pseudo_r2_ = 1.0 - log_lik / null_log_lik if null_log_lik < 0 else 0.0
+        self._n_obs = total_weight
+
+    @staticmethod
+    def _null_log_likelihood(objective, total_weight):
+        """Log-likelihood of the intercept-only model (or of p = 1/2 without one)."""
+        if not objective.fit_intercept:
+            return total_weight * np.log(0.5)
+        p = float(objective.s @ objective.y)
+        z0 = np.full_like(objective.y, np.log(p) - np.log1p(-p)) if 0 < p < 1 else None
+        if z0 is None:
+            return 0.0
+        return -total_weight * binary_log_loss(objective.y, z0, objective.s)
+
+    def summary(self, alpha=0.05):
+        """Coefficient table of an unpenalised binary fit, with Wald inference.
+
+        For each coefficient :math:`\\hat b_j` with standard error :math:`se_j`:
+        :math:`z_j = \\hat b_j/se_j`, two-sided p-value :math:`2\\Phi(-|z_j|)` and
+        the interval :math:`\\hat b_j \\pm \\Phi^{-1}(1-\\alpha/2)\\,se_j`.
+
+        Parameters
+        ----------
+        alpha : float, default=0.05
+            One minus the confidence level of the intervals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by feature name (``x0``, ``x1`` ... when the training data
+            had none) with an ``intercept`` row, columns ``coef``, ``std_err``,
+            ``z``, ``p_value``, ``ci_lower``, ``ci_upper``. ``frame.attrs`` holds
+            ``log_likelihood``, ``aic``, ``bic``, ``pseudo_r2``, ``n_obs`` and
+            ``separated``.
+        """
+        check_is_fitted(self)
+        if not 0 < alpha < 1:
+            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}.")
+        if not hasattr(self, "coef_se_"):
+            raise ValueError(self._why_no_inference())
+        try:
+            import pandas as pd
+        except ImportError as exc:
+            raise ImportError(
+                "summary() returns a pandas DataFrame and needs pandas: "
+                'pip install pandas (or pip install "sksigmoid[pandas]").'
+            ) from exc
+        names = list(
+            getattr(
+                self,
+                "feature_names_in_",
+                [f"x{j}" for j in range(self.n_features_in_)],
+            )
+        )
+        coef = self.coef_[0].astype(np.float64)
+        se = self.coef_se_[0]
+        if self.fit_intercept:
+            names.append("intercept")
+            coef = np.append(coef, float(self.intercept_[0]))
+            se = np.append(se, self.intercept_se_[0])
+        finite = np.isfinite(se)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = np.where(finite, coef / se, np.nan)
+        p_value = np.where(finite, 2 * stats.norm.sf(np.abs(z)), np.nan)
+        half_width = stats.norm.ppf(1 - alpha / 2) * se
+        frame = pd.DataFrame(
+            {
+                "coef": coef,
+                "std_err": se,
+                "z": z,
+                "p_value": p_value,
+                "ci_lower": coef - half_width,
+                "ci_upper": coef + half_width,
+            },
+            index=pd.Index(names, name="feature"),
+        )
+        frame.attrs.update(
+            log_likelihood=self.log_likelihood_,
+            aic=self.aic_,
+            bic=self.bic_,
+            pseudo_r2=self.pseudo_r2_,
+            n_obs=self._n_obs,
+            separated=self.separated_,
+        )
+        return frame
+
+    def _why_no_inference(self):
+        if self.alpha > 0:
+            return (
+                f"summary() needs an unpenalised fit (alpha=0); with alpha={self.alpha}"
+                " the estimates are shrunk towards zero, so their sampling "
+                "distribution is not centred on the truth and Wald standard "
+                "errors, p-values and intervals would be invalid."
+            )
+        return (
+            "summary() applies to binary targets; a multiclass fit is a set of "
+            "one-vs-rest neurons, which is not one likelihood model."
+        )
+
+    # -------------------------------------------------------------- predict
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Binary: :math:`(1 - g(z), g(z))`. Multiclass: the one-vs-rest sigmoid
+        outputs normalised to sum to one.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X):
+        """Log-probability of each class, computed from the logits.
+
+        Binary: :math:`(\\log g(-z), \\log g(z))` by a stable log-sigmoid, so
+        that log-probabilities of confidently classified samples are exact
+        rather than ``log`` of a probability rounded to 0. Multiclass:
+        :math:`\\log g(z_k) - \\log\\sum_j g(z_j)` by log-sum-exp.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        z = self.decision_function(X)
+        if z.ndim == 1:
+            return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
+        log_g = log_sigmoid(z)
+        return log_g - logsumexp(log_g, axis=1, keepdims=True)
