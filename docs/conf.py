@@ -24,7 +24,9 @@ templates_path = ["_templates"]
 exclude_patterns = ["_build", "auto_examples/*.ipynb", "auto_examples/*.py"]
 
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": True}
+# Inherited scikit-learn methods are not repeated: their docstrings point into
+# scikit-learn's own documentation.
+autodoc_default_options = {"members": True}
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
 
@@ -40,9 +42,27 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "plot_gallery": os.environ.get("SKSIGMOID_DOCS_PLOT_GALLERY", "True"),
     "download_all_examples": False,
+    "backreferences_dir": "gen_modules/backreferences",
+    "doc_module": ("sksigmoid",),
     "remove_config_comments": True,
 }
 
 # matplotlib warns when a figure is shown by a non-GUI backend; the gallery
 # scraper collects figures itself.
 warnings.filterwarnings("ignore", message="FigureCanvasAgg is non-interactive")
+
+
+def _skip_metadata_routing(app, what, name, obj, skip, options):
+    """Hide the metadata-routing methods scikit-learn generates on every estimator.
+
+    Their docstrings refer to labels of scikit-learn's own documentation.
+    """
+    if name == "get_metadata_routing" or (
+        name.startswith("set_") and name.endswith("_request")
+    ):
+        return True
+    return skip
+
+
+def setup(app):
+    app.connect("autodoc-skip-member", _skip_metadata_routing)

@@ -316,7 +316,7 @@ class SigmoidNeuronClassifier(
         Whether (quasi-)complete separation was detected (unpenalised fits).
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of features seen during fit, when ``X`` has string column names.
 
     See Also
@@ -691,6 +691,12 @@ class SigmoidNeuronClassifier(
 
     def _looks_separated(self, objective, w):
         z = objective.logits(w)
+        if np.all(((2.0 * objective.y - 1.0) * z)[objective.s > 0] > 0):
+            # w itself classifies every sample correctly: proof of complete
+            # separation, without the linear programme. Solvers stopped by a
+            # gradient tolerance (lbfgs, gd, sgd) can stop there at moderate
+            # logits, below the threshold that triggers the programme.
+            return True
         if np.max(np.abs(z)) < _SEPARATION_SUSPECT_LOGIT:
             return False
         return separation_detected(
