@@ -41,9 +41,12 @@ def sigmoid(z, out=None):
 
 
 def sigmoid_derivative(z):
-    r"""Derivative :math:`g'(z) = g(z)\,(1 - g(z)) \le 1/4`."""
-    s = expit(z)
-    return s * (1 - s)
+    r"""Derivative :math:`g'(z) = g(z)\,(1 - g(z)) = g(z)\,g(-z) \le 1/4`.
+
+    Computed as :math:`g(z)\,g(-z)`, which keeps full relative precision in
+    both tails (``1 - g(z)`` would round to 0 for large positive ``z``).
+    """
+    return expit(z) * expit(-z)
 
 
 def log_sigmoid(z):

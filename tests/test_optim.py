@@ -1,0 +1,158 @@
+"""Tests of the shared optimisers in sksigmoid._optim."""
+
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+
+from sksigmoid._optim import (
+    Adam,
+    GradientDescent,
+    Momentum,
+    make_optimizer,
+    minimize_lbfgs,
+    soft_threshold,
+)
+
+# f(w) = 1/2 w'Aw - b'w, minimised at A^-1 b; eigenvalues of A in [1, 4].
+A = np.array([[3.0, 1.0, 0.0], [1.0, 2.0, 0.5], [0.0, 0.5, 1.5]])
+B = np.array([1.0, -2.0, 0.5])
+W_STAR = np.linalg.solve(A, B)
+
+
+def quadratic_gradient(w):
+    return A @ w - B
+
+
+def run(optimizer, n_steps):
+    w = np.zeros(3)
+    for _ in range(n_steps):
+        optimizer.step([w], [quadratic_gradient(w)])
+    return w
+
+
+@pytest.mark.parametrize(
+    "name, kwargs, n_steps",
+    [
+        ("gd", {"learning_rate": 0.2}, 300),
+        ("sgd", {"learning_rate": 0.2}, 300),
+        ("momentum", {"learning_rate": 0.1, "momentum": 0.5}, 300),
+        ("nesterov", {"learning_rate": 0.1, "momentum": 0.5}, 300),
+        ("adam", {"learning_rate": 0.05}, 3000),
+    ],
+)
+def test_each_optimizer_minimises_a_quadratic(name, kwargs, n_steps):
+    w = run(make_optimizer(name, **kwargs), n_steps)
+    np.testing.assert_allclose(w, W_STAR, atol=1e-6)
+
+
+def test_gradient_descent_step_is_w_minus_learning_rate_times_gradient():
+    w, g = np.array([1.0, -2.0]), np.array([0.5, 4.0])
+    GradientDescent(learning_rate=0.1).step([w], [g])
+    np.testing.assert_allclose(w, [0.95, -2.4], rtol=1e-15)
+
+
+def test_optimizers_update_every_array_of_a_parameter_list_in_place():
+    coef, intercept = np.ones((2, 3)), np.zeros(3)
+    ids = id(coef), id(intercept)
+    Momentum(learning_rate=0.5).step([coef, intercept], [np.ones((2, 3)), np.ones(3)])
+    assert (id(coef), id(intercept)) == ids
+    np.testing.assert_allclose(coef, 0.5)
+    np.testing.assert_allclose(intercept, -0.5)
+
+
+@pytest.mark.parametrize("g", [np.array([0.1, -5.0, 200.0]), np.array([-1e-6])])
+def test_adam_first_step_is_learning_rate_times_sign_of_gradient(g):
+    # Bias correction: m_1 = (1 - b1) g and v_1 = (1 - b2) g^2, corrected by
+    # 1 / (1 - b1) and 1 / sqrt(1 - b2), give a first step of lr * g / |g| --
+    # exactly lr * g / (|g| + eps / sqrt(1 - b2)), since eps is added to the
+    # uncorrected sqrt(v) (Kingma & Ba's "epsilon hat" form, as in scikit-learn).
+    w = np.zeros_like(g)
+    Adam(learning_rate=0.01, epsilon=1e-8).step([w], [g])
+    expected = -0.01 * g / (np.abs(g) + 1e-8 / np.sqrt(1 - 0.999))
+    np.testing.assert_allclose(w, expected, rtol=1e-12)
+    if np.all(np.abs(g) >= 0.1):
+        np.testing.assert_allclose(w, -0.01 * np.sign(g), rtol=1e-5)
+
+
+def test_adam_keeps_float32_parameters_float32():
+    w = np.ones(4, dtype=np.float32)
+    Adam(learning_rate=0.1).step([w], [np.full(4, 2.0, dtype=np.float32)])
+    assert w.dtype == np.float32
+    np.testing.assert_allclose(w, 0.9, rtol=1e-6)
+
+
+def test_heavy_ball_and_nesterov_first_two_steps_follow_their_formulas():
+    lr, mu = 0.1, 0.9
+    g1, g2 = np.array([1.0]), np.array([0.5])
+    heavy, nesterov = np.zeros(1), np.zeros(1)
+    heavy_opt = Momentum(learning_rate=lr, momentum=mu)
+    nesterov_opt = Momentum(learning_rate=lr, momentum=mu, nesterov=True)
+    heavy_opt.step([heavy], [g1])
+    nesterov_opt.step([nesterov], [g1])
+    # v1 = -lr g1; heavy ball moves by v1, Nesterov by mu v1 - lr g1.
+    np.testing.assert_allclose(heavy, -lr * g1)
+    np.testing.assert_allclose(nesterov, -(1 + mu) * lr * g1)
+    heavy_opt.step([heavy], [g2])
+    nesterov_opt.step([nesterov], [g2])
+    v2 = mu * (-lr * g1) - lr * g2
+    np.testing.assert_allclose(heavy, -lr * g1 + v2)
+    np.testing.assert_allclose(nesterov, -(1 + mu) * lr * g1 + mu * v2 - lr * g2)
+
+
+def test_nesterov_and_heavy_ball_take_different_paths_to_the_same_minimum():
+    heavy = run(make_optimizer("momentum", learning_rate=0.1, momentum=0.9), 5)
+    nesterov = run(make_optimizer("nesterov", learning_rate=0.1, momentum=0.9), 5)
+    assert np.max(np.abs(heavy - nesterov)) > 1e-2
+
+
+def test_make_optimizer_forwards_options_and_rejects_unknown_names():
+    opt = make_optimizer("adam", learning_rate=0.5, beta_1=0.8)
+    assert isinstance(opt, Adam) and opt.learning_rate == 0.5 and opt.beta_1 == 0.8
+    assert make_optimizer("nesterov").nesterov is True
+    with pytest.raises(ValueError, match="Unknown optimiser 'rmsprop'"):
+        make_optimizer("rmsprop")
+
+
+def test_soft_threshold_shrinks_towards_zero_in_place_and_zeroes_small_entries():
+    w = np.array([3.0, -3.0, 0.5, -0.5, 1.0, 0.0])
+    out = soft_threshold(w, 1.0)
+    assert out is w
+    np.testing.assert_array_equal(w, [2.0, -2.0, 0.0, 0.0, 0.0, 0.0])
+    v = np.array([0.3, -2.0])
+    np.testing.assert_array_equal(soft_threshold(v, 0.0), [0.3, -2.0])
+
+
+def test_soft_threshold_is_the_proximal_operator_of_the_l1_norm():
+    # prox(v) = argmin_w 1/2 (w - v)^2 + tau |w|, checked on a fine grid.
+    tau, grid = 0.7, np.linspace(-5, 5, 100_001)
+    for v in (-2.0, -0.3, 0.0, 0.69, 1.5):
+        brute = grid[np.argmin(0.5 * (grid - v) ** 2 + tau * np.abs(grid))]
+        assert soft_threshold(np.array([v]), tau)[0] == pytest.approx(brute, abs=1e-4)
+
+
+def rosenbrock(w):
+    x, y = w
+    loss = (1 - x) ** 2 + 100 * (y - x**2) ** 2
+    grad = np.array([-2 * (1 - x) - 400 * x * (y - x**2), 200 * (y - x**2)])
+    return loss, grad
+
+
+def test_minimize_lbfgs_finds_the_minimum_and_reports_convergence():
+    calls = []
+    w, n_iter, converged = minimize_lbfgs(
+        rosenbrock,
+        np.array([-1.2, 1.0]),
+        max_iter=500,
+        tol=1e-10,
+        callback=calls.append,
+    )
+    np.testing.assert_allclose(w, [1.0, 1.0], atol=1e-6)
+    assert converged and n_iter == len(calls) > 10
+
+
+def test_minimize_lbfgs_warns_when_max_iter_is_too_small_and_keeps_the_last_point():
+    start = np.array([-1.2, 1.0])
+    with pytest.warns(ConvergenceWarning, match="did not converge within max_iter=3"):
+        w, n_iter, converged = minimize_lbfgs(rosenbrock, start, max_iter=3, tol=1e-10)
+    assert not converged and n_iter == 3
+    assert rosenbrock(w)[0] < rosenbrock(start)[0]
