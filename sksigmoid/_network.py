@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import SATURATION_THRESHOLD
+from ._activations import NONNEGATIVE_SLOPE, SATURATION_THRESHOLD
 from ._numeric import binary_log_loss, log_loss_gradient, multinomial_log_loss
 
 __all__ = [
@@ -156,7 +156,7 @@ class ParameterVector:
         self.batch_norm = batch_norm
         fans = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True))
         hidden = self.layer_sizes[1:-1] if batch_norm else ()
-        shapes = [fan for fan in fans] + [(fan_out,) for _, fan_out in fans]
+        shapes = list(fans) + [(fan_out,) for _, fan_out in fans]
         shapes += [(width,) for width in hidden] * 2
         sizes = [int(np.prod(shape)) for shape in shapes]
         self.flat = np.zeros(sum(sizes), dtype=dtype)
@@ -216,13 +216,16 @@ class Forward:
         With batch norm, :math:`1/\\sqrt{v_k + \\epsilon}` per unit.
     masks : list of ndarray
         With dropout in training, the inverted-dropout masks (0 or :math:`1/(1-p)`).
+    dropped : list of ndarray
+        With dropout in training, the hidden activations after dropout (the
+        same arrays as ``inputs[1:]``).
     dropped_out : bool
         Whether dropout was applied (training with ``dropout > 0``).
     """
 
     def __init__(self):
         self.inputs, self.pre_activations, self.activations = [], [], []
-        self.normalized, self.inv_std, self.masks = [], [], []
+        self.normalized, self.inv_std, self.masks, self.dropped = [], [], [], []
         self.dropped_out = False
 
     @property
@@ -265,11 +268,11 @@ class Backward:
 class Network:
     r"""A feed-forward network of hidden layers with one activation, and its gradients.
 
-    Layer ``layer`` computes :math:`U_l = A_l W_l + b_l`; a hidden layer then
+    Layer ``l`` computes :math:`U_l = A_l W_l + b_l`; a hidden layer then
     optionally normalises, :math:`Z_l = \gamma_l \hat U_l + \beta_l` with
     :math:`\hat U_l = (U_l - \mu)/\sqrt{v + \epsilon}` (batch statistics in
     training, running statistics otherwise), applies :math:`H_l = f(Z_l)` and
-    optionally inverted dropout :math:`A_{layer+1} = H_l \odot M_l/(1-p)`. The last
+    optionally inverted dropout :math:`A_{l+1} = H_l \odot M_l/(1-p)`. The last
     layer's :math:`Z` goes to the output unit: ``"logistic"`` (one unit, binary
     log-loss), ``"softmax"`` (multinomial log-loss) or ``"identity"`` (half
     mean squared error). The loss is the sample-weighted mean over the batch
@@ -473,7 +476,6 @@ class Network:
         grads = params.zeros_like() if grads is None else grads
         n_layers = len(params.coefs)
         deltas = ws.deltas
-        saturated = [] if count_saturated else None
         if output_error is None:
             output_error = output_delta(Y, forward.output, sample_weight, self.loss)
         deltas[-1] = output_error
@@ -494,24 +496,32 @@ class Network:
                 out=out,
             )
             if layer > 0:
-                self._activation_backward(
-                    deltas[layer - 1], layer - 1, forward, ws, saturated
-                )
+                self._activation_backward(deltas[layer - 1], layer - 1, forward, ws)
         if alpha:
             grads.weights_flat[...] += alpha * params.weights_flat
+        saturated = self._saturated_fractions(ws) if count_saturated else None
         return Backward(grads, list(deltas), saturated)
 
-    def _activation_backward(self, delta, k, forward, ws, saturated):
+    def _activation_backward(self, delta, k, forward, ws):
         """:math:`\\delta_k \\leftarrow \\delta_k \\odot M_k \\odot f'(Z_k)`, in place."""
         if forward.dropped_out:
             delta *= forward.masks[k]
         slope = self.activation.derivative(
             forward.pre_activations[k], forward.activations[k], ws.scratch[k]
         )
-        if saturated is not None:
-            below = np.count_nonzero(np.abs(slope) < SATURATION_THRESHOLD)
-            saturated.append(below / slope.size)
         delta *= slope
+
+    def _saturated_fractions(self, ws):
+        """Per hidden layer, the share of :math:`|f'(z)|` below the threshold.
+
+        The local derivatives of all hidden layers sit in one buffer (from
+        this backward pass), so one comparison covers them all.
+        """
+        slopes = ws.slopes
+        if self.activation.name not in NONNEGATIVE_SLOPE:
+            slopes = np.abs(slopes)
+        np.less(slopes, SATURATION_THRESHOLD, out=ws.below)
+        return [np.count_nonzero(block) / block.size for block in ws.below_blocks]
 
     def _normalize_backward(self, delta, k, params, grads, ws):
         forward = ws.forward
@@ -584,4 +594,16 @@ class _Workspace:
         fwd.dropped = buffers(hidden)
         self.deltas = buffers(widths)
         self.bn_deltas = buffers(hidden)
-        self.scratch = buffers(hidden)
+        # the local derivatives f'(Z) of all hidden layers, in one buffer
+        self.slope_sizes = np.array([n_samples * width for width in hidden], dtype=int)
+        self.slope_starts = np.cumsum([0, *self.slope_sizes])[:-1]
+        self.slopes = np.empty(int(self.slope_sizes.sum()), dtype=dtype)
+        self.below = np.empty(self.slopes.size, dtype=bool)
+        blocks = list(zip(self.slope_starts, self.slope_sizes, hidden, strict=True))
+        self.scratch = [
+            self.slopes[start : start + size].reshape(n_samples, width)
+            for start, size, width in blocks
+        ]
+        self.below_blocks = [
+            self.below[start : start + size] for start, size, _ in blocks
+        ]

@@ -11,7 +11,9 @@ import importlib
 SECTIONS = [
     "neuron",
     "mlp",
+    "diagnostics",
     "lstm",
+    "growth",
 ]
 
 

@@ -1,0 +1,343 @@
+"""Benchmark of sksigmoid's growth curves against scipy's curve_fit.
+
+Not a timed test: run it by hand and read the table::
+
+    python benchmarks/bench_growth.py            # the full run (a few minutes)
+    python benchmarks/bench_growth.py --quick    # a smaller run (~1 minute)
+
+Three parts, side by side:
+
+1. Robustness. Noisy synthetic curves of every model, fitted with no starting
+   values: the share that reach the best-known optimum (the smallest RSS over
+   all methods and a 10-start multistart), for SigmoidGrowthRegressor and
+   fit_curves (self-start), curve_fit from its default start (all ones) and
+   curve_fit from a naive guess (min/max of y, middle of x).
+2. Throughput. A 384-well growth plate and a 10,000-compound dose-response
+   screen through fit_curves, against a loop of curve_fit given fit_curves'
+   own starting values (target: <= 0.2x the loop's time, same parameters).
+3. One fit. SigmoidGrowthRegressor().fit with covariance and derived
+   quantities, against curve_fit with its covariance (target: <= 2x).
+"""
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+from scipy.optimize import OptimizeWarning, curve_fit
+
+from sksigmoid.growth import MODELS, SigmoidGrowthRegressor, fit_curves
+from sksigmoid.growth.plates import starting_values
+
+TIGHT = {"ftol": 1e-14, "xtol": 1e-14, "gtol": 1e-14}
+
+# Parameter ranges of the synthetic curves (uniform), on t in [0, 24].
+RANGES = {
+    "logistic": {"top": (0.5, 3), "rate": (0.3, 1.5), "x_mid": (6, 18)},
+    "gompertz": {"top": (0.5, 3), "rate": (0.2, 1.0), "x_mid": (6, 16)},
+    "richards": {
+        "top": (0.5, 3),
+        "rate": (0.3, 1.5),
+        "x_mid": (7, 17),
+        "shape": (0.5, 3),
+    },
+    "4pl": {"bottom": (0, 0.5), "top": (1, 3), "rate": (0.3, 1.5), "x_mid": (6, 18)},
+    "5pl": {
+        "bottom": (0, 0.5),
+        "top": (1, 3),
+        "rate": (0.3, 1.5),
+        "x_mid": (7, 17),
+        "shape": (0.5, 2),
+    },
+    "weibull": {"bottom": (0, 0.5), "top": (1, 3), "scale": (6, 16), "shape": (1.5, 5)},
+    "hill": {"top": (0.5, 3), "K": (3, 15), "n": (1, 4)},
+}
+# The slope parameter whose sign makes a decreasing curve (models without bottom).
+SLOPE = {"logistic": "rate", "gompertz": "rate", "richards": "rate", "hill": "n"}
+
+
+def synthetic_curves(model, n_curves, rng, n_points=25, noise=0.03):
+    """``n_curves`` noisy curves of ``model`` (a third of them decreasing)."""
+    t = np.linspace(0.0, 24.0, n_points) + (0.5 if model == "hill" else 0.0)
+    params = {
+        name: rng.uniform(lo, hi, n_curves) for name, (lo, hi) in RANGES[model].items()
+    }
+    decreasing = rng.random(n_curves) < 1 / 3
+    if model in SLOPE:
+        params[SLOPE[model]] = np.where(decreasing, -1, 1) * params[SLOPE[model]]
+    else:  # a lower asymptote: swap it with the top
+        bottom, top = params["bottom"].copy(), params["top"].copy()
+        params["bottom"] = np.where(decreasing, top, bottom)
+        params["top"] = np.where(decreasing, bottom, top)
+    columns = [params[n][:, None] for n in MODELS[model].param_names]
+    Y = MODELS[model].function(t, *columns).T
+    return t, Y + rng.normal(0, noise, Y.shape)
+
+
+def naive_guess(model, t, y):
+    """What one types without thinking much: min/max of y, middle of t, unit slope."""
+    guess = {
+        "bottom": y.min(),
+        "top": y.max(),
+        "rate": 4 / np.ptp(t),
+        "x_mid": np.median(t),
+        "K": np.median(t),
+        "scale": np.median(t),
+        "n": 1.0,
+        "shape": 1.0,
+    }
+    return [guess[n] for n in MODELS[model].param_names]
+
+
+def rss_of(model, t, y, params):
+    with np.errstate(all="ignore"):
+        r = y - MODELS[model].function(t, *params)
+    value = float(r @ r)
+    return value if np.isfinite(value) else np.inf
+
+
+def curve_fit_rss(model, t, y, p0):
+    """RSS reached by curve_fit from ``p0`` (inf when it fails)."""
+    try:
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore", OptimizeWarning)
+            popt, _ = curve_fit(MODELS[model].function, t, y, p0=p0, maxfev=2000)
+    except (RuntimeError, ValueError):
+        return np.inf
+    return rss_of(model, t, y, popt)
+
+
+def regressor_rss(model, t, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            reg = SigmoidGrowthRegressor(model).fit(t[:, None], y)
+        except (RuntimeError, ValueError, np.linalg.LinAlgError):
+            return np.inf
+    return rss_of(model, t, y, list(reg.params_.values()))
+
+
+def multistart_rss(model, t, Y, rng, n_starts=10):
+    """Best RSS over perturbed self-starts, each run through fit_curves."""
+    start = starting_values(t, Y, model)
+    best = np.full(Y.shape[1], np.inf)
+    names = MODELS[model].param_names
+    lower = {n: lo for n, (lo, _) in MODELS[model].default_bounds.items()}
+    for _ in range(n_starts):
+        factor = np.exp(rng.normal(0, 0.5, start.shape))
+        p0 = {}
+        for j, name in enumerate(names):
+            value = np.nan_to_num(start[:, j] * factor[:, j], nan=1.0)
+            p0[name] = np.maximum(value, 2 * lower[name]) if name in lower else value
+        table = fit_curves(t, Y, model, p0=p0, derived=False)
+        best = np.fmin(best, table["rss"].to_numpy())
+    return best
+
+
+def robustness(n_curves, rng):
+    print(f"\n(1) Robustness: {n_curves} noisy curves per model, no starting values")
+    print("    share reaching the best-known optimum (RSS within 1e-6 relative)\n")
+    header = ("model", "regressor", "fit_curves", "cf default", "cf naive")
+    print("{:>9} {:>10} {:>10} {:>10} {:>10}".format(*header))
+    for model in MODELS:
+        t, Y = synthetic_curves(model, n_curves, rng)
+        columns = range(Y.shape[1])
+        results = {
+            "regressor": [regressor_rss(model, t, Y[:, c]) for c in columns],
+            "fit_curves": fit_curves(t, Y, model, derived=False)["rss"].to_numpy(),
+            "cf default": [curve_fit_rss(model, t, Y[:, c], None) for c in columns],
+            "cf naive": [
+                curve_fit_rss(model, t, Y[:, c], naive_guess(model, t, Y[:, c]))
+                for c in columns
+            ],
+        }
+        results = {k: np.asarray(v, dtype=float) for k, v in results.items()}
+        best = np.fmin.reduce([*results.values(), multistart_rss(model, t, Y, rng)])
+        shares = [
+            np.mean(np.nan_to_num(v, nan=np.inf) <= best * (1 + 1e-6) + 1e-12)
+            for v in results.values()
+        ]
+        print(f"{model:>9} " + " ".join(f"{100 * s:>9.1f}%" for s in shares))
+
+
+def plate(n_curves, rng, empty_share=0.03):
+    """A growth plate: 4pl curves read every 30 min for 24 h, some wells empty."""
+    t = np.linspace(0, 24, 49)
+    params = [
+        rng.uniform(0.05, 0.15, (n_curves, 1)),
+        rng.uniform(0.8, 2.0, (n_curves, 1)),
+        rng.uniform(0.3, 1.2, (n_curves, 1)),
+        rng.uniform(6, 16, (n_curves, 1)),
+    ]
+    Y = MODELS["4pl"].function(t, *params).T + rng.normal(0, 0.02, (len(t), n_curves))
+    empty = rng.random(n_curves) < empty_share
+    Y[:, empty] = 0.1 + rng.normal(0, 0.02, (len(t), empty.sum()))
+    return t, Y, "linear"
+
+
+def screen(n_curves, rng):
+    """A dose-response screen: decreasing 4pl in ln dose, 10 doses, zero control."""
+    doses = np.r_[0.0, 10 ** np.linspace(-3, 2, 9)]
+    ln_dose = np.log(doses, out=np.full(doses.shape, -np.inf), where=doses > 0)
+    params = [
+        rng.uniform(0.0, 0.2, (n_curves, 1)),
+        rng.uniform(0.9, 1.1, (n_curves, 1)),
+        -rng.uniform(0.6, 2.0, (n_curves, 1)),
+        np.log(10 ** rng.uniform(-2, 1, (n_curves, 1))),
+    ]
+    Y = MODELS["4pl"].function(ln_dose, *params).T
+    return doses, Y + rng.normal(0, 0.03, Y.shape), "log"
+
+
+def curve_fit_loop(t, Y, starts, **kw):
+    """curve_fit on every column from ``starts``: parameters (NaN if it fails)."""
+    out = np.full(starts.shape, np.nan)
+    function = MODELS["4pl"].function
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", OptimizeWarning)
+        for c in range(Y.shape[1]):
+            try:
+                out[c] = curve_fit(function, t, Y[:, c], p0=starts[c], **kw)[0]
+            except (RuntimeError, ValueError):
+                pass
+    return out
+
+
+def throughput(name, data, n_check, repeat):
+    x, Y, x_scale = data
+    t = np.log(x, out=np.full(x.shape, -np.inf), where=x > 0) if x_scale == "log" else x
+    kw = {"check_finite": False} if x_scale == "log" else {}
+    names = list(MODELS["4pl"].param_names)
+    table = fit_curves(x, Y, "4pl", x_scale=x_scale)
+    starts = starting_values(x, Y, "4pl", x_scale=x_scale)
+    loop = curve_fit_loop(t, Y, starts, **kw)
+    ours = best_of(lambda: fit_curves(x, Y, "4pl", x_scale=x_scale), repeat)
+    theirs = best_of(lambda: curve_fit_loop(t, Y, starts, **kw), repeat)
+    fitted = (table["status"] == "fit").to_numpy()
+    est, se = table[names].to_numpy(), table[[f"{n}_se" for n in names]].to_numpy()
+    check = np.flatnonzero(fitted)[:n_check]
+    tight = curve_fit_loop(t, Y[:, check], starts[check], **kw, **TIGHT)
+    rss = {
+        "ours": table["rss"].to_numpy()[check],
+        "tight": [
+            rss_of("4pl", t, Y[:, c], p) for c, p in zip(check, tight, strict=True)
+        ],
+    }
+    at_least_as_good = np.mean(rss["ours"] <= np.asarray(rss["tight"]) * (1 + 1e-12))
+    print(
+        f"{name:>22} {Y.shape[1]:>7} {ours:>9.3f} {theirs:>9.3f} "
+        f"{ours / theirs:>7.3f} {_difference(est, loop, se, fitted):>10.1e} "
+        f"{_difference(est[check], tight, se[check]):>10.1e} "
+        f"{100 * at_least_as_good:>9.1f}%"
+    )
+    return ours / theirs
+
+
+def _difference(ours, theirs, se, rows=slice(None)):
+    """Largest parameter difference, relative to max(|parameter|, its std. error)."""
+    scale = np.maximum(np.abs(theirs[rows]), se[rows])
+    return np.nanmax(np.abs(ours[rows] - theirs[rows]) / scale)
+
+
+def throughputs(n_screen, rng):
+    print("\n(2) Throughput: fit_curves vs a loop of curve_fit from the same starts")
+    print(
+        "    CPU seconds (best of 5 runs for the plate, 2 for the screen; the machine"
+    )
+    print(
+        "    may be shared). fit_curves' time includes its self-start, the loop's not."
+    )
+    print(
+        "    diff: largest |our parameter - curve_fit's| / max(|parameter|, std. error)"
+    )
+    print(
+        "    over the 'fit' curves, vs the loop at curve_fit's default tolerances and"
+    )
+    print("    vs curve_fit at 1e-14 (first 500 curves); RSS <=: share of those where")
+    print("    our RSS is at most curve_fit's (at 1e-14) + 1e-12 relative\n")
+    header = (
+        "data",
+        "curves",
+        "ours [s]",
+        "loop [s]",
+        "ratio",
+        "diff dflt",
+        "diff tight",
+    )
+    print(
+        "{:>22} {:>7} {:>9} {:>9} {:>7} {:>10} {:>10} {:>10}".format(*header, "RSS <=")
+    )
+    ratios = [
+        throughput("growth plate (4pl)", plate(384, rng), 500, repeat=5),
+        throughput("dose screen (4pl, log)", screen(n_screen, rng), 500, repeat=2),
+    ]
+    print("    ratios: " + ", ".join(f"{r:.3f}x" for r in ratios) + " (target <= 0.2x)")
+
+
+def best_of(function, repeat):
+    times = []
+    for _ in range(repeat):
+        start = time.process_time()
+        function()
+        times.append(time.process_time() - start)
+    return min(times)
+
+
+def single_fit(repeat):
+    print(
+        "\n(3) One curve: SigmoidGrowthRegressor vs curve_fit (best of",
+        repeat,
+        "runs)\n",
+    )
+    try:
+        from sksigmoid.datasets import load_rat42
+
+        data = load_rat42()
+        x, y, label = np.asarray(data.data)[:, 0], np.asarray(data.target), "Rat42"
+    except ImportError:
+        rng = np.random.default_rng(42)
+        x = np.linspace(0, 24, 20)
+        y = MODELS["logistic"].function(x, 70.0, 0.4, 12.0) + rng.normal(0, 1, 20)
+        label = "synthetic"
+    start = list(MODELS["logistic"].self_start(x, y).values())
+
+    def ours():
+        reg = SigmoidGrowthRegressor("logistic").fit(x[:, None], y)
+        reg.inflection_point(), reg.max_slope(), reg.lag_time()
+        return reg
+
+    def theirs():
+        return curve_fit(MODELS["logistic"].function, x, y, p0=start)
+
+    reg = ours()
+    popt, _ = theirs()
+    t_ours, t_theirs = best_of(ours, repeat), best_of(theirs, repeat)
+    ratio = t_ours / t_theirs
+    print(f"    data: {label}; top {reg.params_['top']:.6g} vs {popt[0]:.6g}")
+    print(
+        f"    regressor (fit + covariance + 3 derived quantities): {1e3 * t_ours:.2f} ms"
+    )
+    print(
+        f"    curve_fit (fit + covariance, from the self-start):  {1e3 * t_theirs:.2f} ms"
+    )
+    print(f"    ratio: {ratio:.2f}x (target <= 2x)")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller run")
+    parser.add_argument(
+        "--part", type=int, action="append", choices=(1, 2, 3), help="only this part"
+    )
+    args = parser.parse_args(argv)
+    parts = args.part or (1, 2, 3)
+    if 1 in parts:
+        robustness(100 if args.quick else 1000, np.random.default_rng(0))
+    if 2 in parts:
+        throughputs(2000 if args.quick else 10_000, np.random.default_rng(1))
+    if 3 in parts:
+        single_fit(5 if args.quick else 20)
+
+
+if __name__ == "__main__":
+    main()

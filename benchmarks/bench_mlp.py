@@ -1,0 +1,221 @@
+"""DeepSigmoidMLP against scikit-learn's MLPClassifier and the matmul floor.
+
+Data: ``make_classification(20_000, 64 features, 4 classes)`` as float32.
+Network: 6 hidden layers of 128, adam, batch 200, 10 epochs, ``tol=0``, the
+same L2 penalty (scikit-learn's ``alpha=1e-4`` is ours ``1e-4 / 200``, see
+:mod:`sksigmoid.mlp`). For sigmoid and relu it prints the median fit time of
+``--repeat`` runs of
+
+* ``DeepSigmoidMLP`` with ``track_gradients=True`` (the default) and ``False``
+  (the difference is the overhead of the gradient history);
+* scikit-learn's ``MLPClassifier`` with identical settings;
+* the "matmul floor": only the forward and backward matrix products of the
+  same epochs in plain numpy, into preallocated buffers;
+* PyTorch on CPU, if it happens to be installed;
+
+then the training accuracies and the ratios (targets: <= 0.5x scikit-learn,
+<= 1.5x the floor, tracking overhead < 5%)::
+
+    python benchmarks/bench_mlp.py [--repeat 3] [--threads N] [--clock cpu]
+
+``--threads`` limits the BLAS threads of every contender alike. ``--clock
+cpu`` measures process CPU time instead of wall-clock time: with one BLAS
+thread it is the fair measure on a machine shared with other work (it counts
+neither waiting for a core nor other processes).
+"""
+
+import argparse
+import time
+import warnings
+from contextlib import nullcontext
+
+import numpy as np
+from sklearn.datasets import make_classification
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier
+
+from sksigmoid import DeepSigmoidMLP
+
+N_SAMPLES, N_FEATURES, N_CLASSES = 20_000, 64, 4
+HIDDEN = (128,) * 6
+BATCH, EPOCHS, SKLEARN_ALPHA = 200, 10, 1e-4
+SKLEARN_NAMES = {"sigmoid": "logistic", "relu": "relu"}
+
+
+def make_data():
+    X, y = make_classification(
+        N_SAMPLES,
+        N_FEATURES,
+        n_informative=32,
+        n_classes=N_CLASSES,
+        random_state=0,
+    )
+    return X.astype(np.float32), y
+
+
+def ours(activation, track_gradients):
+    return DeepSigmoidMLP(
+        HIDDEN,
+        activation,
+        solver="adam",
+        alpha=SKLEARN_ALPHA / BATCH,
+        batch_size=BATCH,
+        learning_rate_init=1e-3,
+        max_iter=EPOCHS,
+        tol=0.0,
+        random_state=0,
+        track_gradients=track_gradients,
+    )
+
+
+def sklearns(activation):
+    return MLPClassifier(
+        HIDDEN,
+        activation=SKLEARN_NAMES[activation],
+        solver="adam",
+        alpha=SKLEARN_ALPHA,
+        batch_size=BATCH,
+        learning_rate_init=1e-3,
+        max_iter=EPOCHS,
+        tol=0.0,
+        random_state=0,
+    )
+
+
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def timed_fit(estimator, X, y, clock):
+    start = clock()
+    estimator.fit(X, y)
+    return clock() - start, estimator.score(X, y)
+
+
+def matmul_floor(X, clock):
+    """Time of the forward and backward matrix products alone, float32."""
+    rng = np.random.default_rng(0)
+    sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
+    Ws = [
+        rng.standard_normal((a, b), dtype=np.float32) / np.sqrt(a)
+        for a, b in zip(sizes[:-1], sizes[1:], strict=True)
+    ]
+    outs = [np.empty((BATCH, b), dtype=np.float32) for b in sizes[1:]]
+    grads = [np.empty_like(W) for W in Ws]
+    deltas = [np.empty((BATCH, b), dtype=np.float32) for b in sizes[1:]]
+    start = clock()
+    for _ in range(EPOCHS):
+        for begin in range(0, N_SAMPLES, BATCH):
+            A = X[begin : begin + BATCH]
+            inputs = [A]
+            for W, out in zip(Ws, outs, strict=True):
+                inputs.append(np.matmul(inputs[-1], W, out=out))
+            delta = inputs[-1]
+            for layer in reversed(range(len(Ws))):
+                np.matmul(inputs[layer].T, delta, out=grads[layer])
+                if layer:
+                    delta = np.matmul(delta, Ws[layer].T, out=deltas[layer - 1])
+    return clock() - start, None
+
+
+def torch_fit(activation, X, y, clock):
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.manual_seed(0)
+    act = torch.nn.Sigmoid if activation == "sigmoid" else torch.nn.ReLU
+    sizes = [N_FEATURES, *HIDDEN]
+    layers = []
+    for a, b in zip(sizes[:-1], sizes[1:], strict=True):
+        layers += [torch.nn.Linear(a, b), act()]
+    model = torch.nn.Sequential(*layers, torch.nn.Linear(HIDDEN[-1], N_CLASSES))
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    Xt, yt = torch.from_numpy(X), torch.from_numpy(y.astype(np.int64))
+    start = clock()
+    for _ in range(EPOCHS):
+        order = torch.randperm(N_SAMPLES)
+        for begin in range(0, N_SAMPLES, BATCH):
+            rows = order[begin : begin + BATCH]
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(Xt[rows]), yt[rows]).backward()
+            opt.step()
+    return clock() - start, None
+
+
+def contenders(activation, X, y, clock):
+    """Name -> function returning (seconds, training accuracy)."""
+    return {
+        "ours": lambda: timed_fit(ours(activation, True), X, y, clock),
+        "no-track": lambda: timed_fit(ours(activation, False), X, y, clock),
+        "sklearn": lambda: timed_fit(sklearns(activation), X, y, clock),
+        "floor": lambda: matmul_floor(X, clock),
+        "torch": lambda: torch_fit(activation, X, y, clock),
+    }
+
+
+def medians(runs, repeat):
+    """Median time and last accuracy of each contender, run round-robin.
+
+    Round-robin, so that a busy moment of the machine hits every contender.
+    """
+    times = {name: [] for name in runs}
+    accuracy = {}
+    for _ in range(repeat):
+        for name, fn in runs.items():
+            result = fn()
+            if result is not None:
+                times[name].append(result[0])
+                accuracy[name] = result[1]
+    median = {name: float(np.median(t)) if t else None for name, t in times.items()}
+    return median, accuracy
+
+
+def run(repeat=3, threads=None, clock="wall"):
+    X, y = make_data()
+    limit = nullcontext()
+    if threads is not None:
+        from threadpoolctl import threadpool_limits
+
+        limit = threadpool_limits(threads)
+    results = {}
+    with limit, warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for activation in ["sigmoid", "relu"]:
+            runs = contenders(activation, X, y, CLOCKS[clock])
+            results[activation] = medians(runs, repeat)
+    print(
+        f"make_classification({N_SAMPLES}, {N_FEATURES}, {N_CLASSES} classes) "
+        f"float32; hidden {HIDDEN}; adam, batch {BATCH}, {EPOCHS} epochs, tol=0; "
+        f"median of {repeat}; BLAS threads: {threads or 'default'}; "
+        f"{clock} clock (seconds)"
+    )
+    header = (
+        f"{'activation':>10} {'ours':>7} {'no-track':>8} {'sklearn':>8} "
+        f"{'floor':>7} {'torch':>7} {'acc ours':>9} {'acc skl':>8} "
+        f"{'/sklearn':>9} {'/floor':>7} {'tracking':>9}"
+    )
+    print(header)
+    print("-" * len(header))
+    for activation, (t, acc) in results.items():
+        torch_cell = "-" if t["torch"] is None else f"{t['torch']:.2f}"
+        print(
+            f"{activation:>10} {t['ours']:7.2f} {t['no-track']:8.2f} "
+            f"{t['sklearn']:8.2f} {t['floor']:7.2f} {torch_cell:>7} "
+            f"{acc['ours']:9.4f} {acc['sklearn']:8.4f} "
+            f"{t['ours'] / t['sklearn']:8.2f}x {t['ours'] / t['floor']:6.2f}x "
+            f"{100 * (t['ours'] / t['no-track'] - 1):+8.1f}%"
+        )
+    return results
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
+    args = parser.parse_args(argv)
+    run(args.repeat, args.threads, args.clock)
+
+
+if __name__ == "__main__":
+    main()

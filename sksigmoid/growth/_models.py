@@ -1,0 +1,605 @@
+"""The table of sigmoidal curve models used by the growth estimators.
+
+Every model is ``y = A(amplitude) * P(u)`` where ``P`` is a sigmoid *profile*
+rising from 0 to 1 and ``u`` is a *location index* of the input ``t``:
+
+* amplitude: ``bottom + (top - bottom) * P`` (or ``top * P`` when the model has
+  no ``bottom``, i.e. a lower asymptote of 0);
+* location: ``u = rate * (t - x_mid)`` (linear) or ``u = n * (ln t - ln K)``
+  (log-location, for ``t >= 0``: hill, weibull);
+* profile: logistic ``expit(u)``, Richards ``expit(u)**(1/shape)``, 5PL
+  ``expit(u)**shape``, Gompertz ``exp(-exp(-u))``, Weibull
+  ``1 - exp(-exp(u))``.
+
+Interface (one :class:`CurveModel` per entry of :data:`MODELS`):
+
+``function(t, *params) -> y`` and ``jacobian(t, *params) -> J`` broadcast: with
+``t`` of shape ``(n_points,)`` and every parameter of shape ``(n_curves, 1)``
+they return ``(n_curves, n_points)`` and ``(n_curves, n_points, n_params)``
+(the derivatives are stacked on the last axis, in the order of
+``param_names``). ``self_start_many(t, Y, W=None, mirrored=False)`` gives
+starting values of many curves (the columns of ``Y``) at once from the data
+alone, ``self_start(t, y, sample_weight=None) -> dict`` those of one curve (the
+same computation), and ``candidate_starts`` every start worth fitting (the
+self-start and, for asymmetric models with a bottom, its mirror image). ``domain`` is ``"real"`` or
+``"nonnegative"`` (t >= 0). No function warns for any finite input, and ``t = -inf`` (``ln 0``, a zero-dose
+control on a log axis) gives the limit of the curve.
+
+Derived quantities use the profile: ``profile.inverse(q)`` is the ``u`` at
+which ``P(u) = q`` and ``profile.u_inflection`` the ``u`` of the inflection
+point; ``location.t_from_u`` maps ``u`` back to ``t``.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.special import expit, log_expit, logit
+
+__all__ = ["CurveModel", "MODELS", "safe_log"]
+
+_EXP_MAX = 700.0  # exp(700) is finite in float64; beyond it exp overflows
+
+
+def safe_log(t):
+    """``ln t`` with ``ln 0 = -inf`` and no warning (negative t also gives -inf)."""
+    t = np.asarray(t, dtype=float)
+    return np.log(t, out=np.full(t.shape, -np.inf), where=t > 0)
+
+
+def _times_finite(a, b):
+    """``a * b`` where an infinite ``b`` comes with ``a = 0`` (a limit, not nan)."""
+    if np.isinf(b).any():
+        return a * np.where(np.isfinite(b), b, 0.0)
+    return a * b
+
+
+# --------------------------------------------------------------------------
+# profiles P(u; shape) rising from 0 to 1
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Profile:
+    name: str
+    value: Callable  # P(u, *shape)
+    d_u: Callable  # dP/du
+    d_shape: Callable | None  # dP/dshape (profiles with a shape parameter)
+    inverse: Callable  # u such that P(u) = q
+    u_inflection: Callable  # u of the inflection point, from the shape
+    shape_names: tuple = ()
+
+
+def _logistic_d_u(u):
+    r""":math:`\sigma'(u) = \sigma(u)\,\sigma(-u)`."""
+    return expit(u) * expit(-u)
+
+
+def _gompertz_value(u):
+    """:math:`e^{-e^{-u}}` (the inner exponential capped: the limit is 0)."""
+    return np.exp(-np.exp(np.minimum(-u, _EXP_MAX)))
+
+
+def _cloglog_value(u):
+    """:math:`1 - e^{-e^{u}}` (Weibull profile in ``u = shape ln(t/scale)``)."""
+    return -np.expm1(-np.exp(np.minimum(u, _EXP_MAX)))
+
+
+def _cloglog_d_u(u):
+    """:math:`e^{u - e^{u}}`."""
+    m = np.minimum(u, _EXP_MAX)
+    return np.exp(m - np.exp(m))
+
+
+def _gompertz_d_u(u):
+    """:math:`e^{-u - e^{-u}}`, the mirror image of the Weibull profile's."""
+    return _cloglog_d_u(-u)
+
+
+def _power_logistic_value(u, power):
+    r""":math:`\sigma(u)^{power} = e^{power \log\sigma(u)}`."""
+    return np.exp(power * log_expit(u))
+
+
+def _power_logistic_d_u(u, power):
+    r""":math:`power\,\sigma(u)^{power}\,\sigma(-u)`."""
+    return power * _power_logistic_value(u, power) * expit(-u)
+
+
+def _power_logistic_d_power(u, power):
+    r""":math:`\sigma(u)^{power} \log\sigma(u)`."""
+    return _times_finite(_power_logistic_value(u, power), log_expit(u))
+
+
+def _zero(*shape):
+    return 0.0
+
+
+_LOGISTIC = _Profile("logistic", expit, _logistic_d_u, None, logit, _zero)
+_GOMPERTZ = _Profile(
+    "gompertz",
+    _gompertz_value,
+    _gompertz_d_u,
+    None,
+    lambda q: -np.log(-np.log(q)),
+    _zero,
+)
+_CLOGLOG = _Profile(
+    "cloglog",
+    _cloglog_value,
+    _cloglog_d_u,
+    None,
+    lambda q: np.log(-np.log1p(-q)),
+    _zero,
+)
+# Richards: P = expit(u) ** (1/shape); inflection where expit(u) = 1/(1+shape)
+_RICHARDS = _Profile(
+    "richards",
+    lambda u, s: _power_logistic_value(u, 1 / s),
+    lambda u, s: _power_logistic_d_u(u, 1 / s),
+    lambda u, s: -_power_logistic_d_power(u, 1 / s) / s**2,
+    lambda q, s: logit(q**s),
+    lambda s: -np.log(s),
+    ("shape",),
+)
+# 5PL: P = expit(u) ** shape; inflection where expit(u) = shape/(1+shape)
+_FIVE_PL = _Profile(
+    "5pl",
+    _power_logistic_value,
+    _power_logistic_d_u,
+    _power_logistic_d_power,
+    lambda q, s: logit(q ** (1 / s)),
+    lambda s: np.log(s),
+    ("shape",),
+)
+
+
+# --------------------------------------------------------------------------
+# locations u(t; slope, location)
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Location:
+    """``u = slope * (g(t) - h(loc))`` with g = id, h = id (linear) or g = h = ln."""
+
+    names: tuple  # parameter names, in the model's order
+    slope_index: int  # which of the two is the slope
+    log: bool
+
+    def axis(self, t):
+        return safe_log(t) if self.log else np.asarray(t, dtype=float)
+
+    def centre(self, loc):
+        return np.log(loc) if self.log else loc
+
+    def split(self, pair):
+        slope = pair[self.slope_index]
+        return slope, pair[1 - self.slope_index]
+
+    def delta(self, t, loc):
+        """``g(t) - h(loc)``: ``u`` is ``slope`` times it."""
+        return self.axis(t) - self.centre(loc)
+
+    def u(self, t, slope, loc):
+        return self.u_from_delta(slope, self.delta(t, loc))
+
+    @staticmethod
+    def u_from_delta(slope, d):
+        if not np.isinf(d).any():
+            return slope * d
+        with np.errstate(invalid="ignore"):  # slope 0 at t = -inf: a flat curve
+            u = slope * d
+        return np.where(np.isnan(u), 0.0, u)
+
+    def gradient(self, d, slope, loc, factor):
+        """``factor * du/dparam`` for the two location parameters, model order,
+        from ``d = delta(t, loc)``."""
+        d_slope = _times_finite(factor, d)
+        d_loc = factor * (-slope / loc if self.log else -slope)
+        pair = [None, None]
+        pair[self.slope_index] = d_slope
+        pair[1 - self.slope_index] = d_loc
+        return pair
+
+    def t_from_u(self, u, slope, loc):
+        """Inverse of :meth:`u` (in the units of ``t``)."""
+        if self.log:
+            return loc * np.exp(u / slope)
+        return loc + u / slope
+
+
+_LINEAR = _Location(("rate", "x_mid"), 0, False)
+_HILL_LOCATION = _Location(("K", "n"), 1, True)
+_WEIBULL_LOCATION = _Location(("scale", "shape"), 1, True)
+
+
+# --------------------------------------------------------------------------
+# the model
+# --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CurveModel:
+    """One sigmoidal model: ``y = bottom + (top - bottom) * P(u(t))``.
+
+    Attributes
+    ----------
+    name : str
+    param_names : tuple of str
+        Amplitude names (``bottom``, ``top``), the two location names, then the
+        profile's shape name, if any.
+    function, value_and_jacobian, self_start_many : callable
+        See the module docstring.
+    domain : {"real", "nonnegative"}
+    formula : str
+        The formula, for documentation and summaries.
+    equivalents : str
+        The same model in R (nls self-start functions, drc) and NIST StRD.
+    has_bottom : bool
+        False when the lower asymptote is 0.
+    profile, location : internal building blocks (used for derived quantities).
+    default_bounds : dict
+        ``{name: (lower, upper)}`` for parameters that must be positive.
+    """
+
+    name: str
+    param_names: tuple
+    function: Callable
+    value_and_jacobian: Callable
+    self_start_many: Callable
+    domain: str
+    formula: str
+    equivalents: str
+    has_bottom: bool
+    profile: _Profile
+    location: _Location
+    default_bounds: dict = field(default_factory=dict)
+
+    @property
+    def n_params(self):
+        return len(self.param_names)
+
+    def jacobian(self, t, *params):
+        """The derivatives of :attr:`function` (see the module docstring)."""
+        return self.value_and_jacobian(t, *params)[1]
+
+    def unpack(self, params):
+        """Split a parameter sequence into (bottom, top, slope, loc, shape)."""
+        return _unpack(self.has_bottom, self.location, params)
+
+    @property
+    def mirrors(self):
+        """Whether a decreasing curve has two local optima: a negative slope, or
+        bottom above top (asymmetric profiles with a bottom: Weibull, 5PL)."""
+        return self.has_bottom and self.profile.name != "logistic"
+
+    def candidate_starts(self, t, Y, W=None, mirror=True):
+        """Every start worth fitting, each (n_curves, n_params): the self-start
+        and, when :attr:`mirrors` (and ``mirror``), its mirror image; fitting
+        both and keeping the smaller RSS finds the better optimum."""
+        starts = [self.self_start_many(t, Y, W)]
+        if mirror and self.mirrors:
+            starts.append(self.self_start_many(t, Y, W, mirrored=True))
+        return starts
+
+    def self_start(self, t, y, sample_weight=None):
+        """Starting values of one curve, a ``{name: value}`` dict.
+
+        :meth:`self_start_many` on one column; a flat curve (slope 0 at the
+        mean of y) where it finds none (constant y, a single distinct t).
+        """
+        start = self.self_start_many(
+            t,
+            np.reshape(y, (-1, 1)),
+            None if sample_weight is None else np.reshape(sample_weight, (-1, 1)),
+        )[0]
+        if np.isnan(start).any():
+            start = self.flat_start(t, y, sample_weight)
+        return dict(zip(self.param_names, start.tolist(), strict=True))
+
+    def flat_start(self, t, y, sample_weight=None):
+        """A flat curve (slope 0) at the weighted mean of y, in model order."""
+        t = np.asarray(t, dtype=float).ravel()
+        y = np.asarray(y, dtype=float).ravel()
+        w = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight)
+        x = self.location.axis(t)
+        seen = np.isfinite(x) & (w > 0)
+        return _flat_start(
+            self.param_names, self.profile, self.location, x[seen], y[seen], w[seen]
+        )
+
+
+def _build_function(has_bottom, profile, location):
+    def function(t, *params):
+        bottom, top, slope, loc, shape = _unpack(has_bottom, location, params)
+        u = location.u(t, slope, loc)
+        return bottom + (top - bottom) * profile.value(u, *shape)
+
+    return function
+
+
+def _build_value_and_jacobian(has_bottom, profile, location):
+    def value_and_jacobian(t, *params):
+        bottom, top, slope, loc, shape = _unpack(has_bottom, location, params)
+        d = location.delta(t, loc)
+        u = location.u_from_delta(slope, d)
+        p = profile.value(u, *shape)
+        span = top - bottom
+        columns = [1.0 - p, p] if has_bottom else [p]
+        columns += location.gradient(d, slope, loc, span * profile.d_u(u, *shape))
+        if shape:
+            columns.append(span * profile.d_shape(u, *shape))
+        J = np.empty(np.broadcast(*columns).shape + (len(columns),))
+        for j, column in enumerate(columns):
+            J[..., j] = column
+        return bottom + span * p, J
+
+    return value_and_jacobian
+
+
+def _unpack(has_bottom, location, params):
+    params = list(params)
+    bottom = params.pop(0) if has_bottom else 0.0
+    top = params.pop(0)
+    slope, loc = location.split(params[:2])
+    return bottom, top, slope, loc, tuple(params[2:])
+
+
+# --------------------------------------------------------------------------
+# self-start: linearise P, then the amplitudes by linear least squares
+# --------------------------------------------------------------------------
+_MARGINS = (0.01, 0.05, 0.15, 0.4, 1.0)
+
+
+def _dot(a, b):
+    """Row-wise dot products over the last axis (leading axes broadcast)."""
+    return np.einsum("...i,...i->...", a, b)
+
+
+def _weighted_line(x, u, w):
+    """Weighted least-squares slope and intercept of ``u`` on ``x``, per row.
+
+    ``x`` (n_points,) is shared; ``u`` and ``w`` have leading axes (candidates,
+    curves) and a zero weight drops a point.
+    """
+    w_sum = w.sum(axis=-1)
+    x_mean = w @ x / w_sum
+    u = np.where(w > 0, u, 0.0)
+    u_mean = _dot(w, u) / w_sum
+    wx_c = w * (x - x_mean[..., None])
+    sxx = _dot(wx_c, x - x_mean[..., None])
+    slope = _dot(wx_c, u - u_mean[..., None]) / sxx  # exactly 0 for a constant u
+    return slope, u_mean - slope * x_mean
+
+
+def _amplitudes(p, y, w, has_bottom):
+    """Weighted least-squares (bottom, top) of ``y = bottom + (top - bottom) p``.
+
+    Per row, by the 2 x 2 normal equations in closed form (a row with a
+    constant ``p`` gets nan).
+    """
+    p = np.where(w > 0, p, 0.0)
+    wp = w * p
+    if not has_bottom:
+        return np.zeros(p.shape[:-1]), _dot(wp, y) / _dot(wp, p)
+    wq = w - wp  # w (1 - p)
+    a, b, c = _dot(wq, 1.0 - p), _dot(wq, p), _dot(wp, p)
+    qy, py = _dot(wq, y), _dot(wp, y)
+    det = a * c - b * b
+    return (c * qy - b * py) / det, (a * py - b * qy) / det
+
+
+def _asymptote_guesses(y, w, has_bottom):
+    """(lower, upper) asymptote guesses a little outside the data, one row per
+    margin of :data:`_MARGINS`: arrays of shape (n_margins, n_curves)."""
+    lo = np.where(w > 0, y, np.inf).min(axis=-1)
+    hi = np.where(w > 0, y, -np.inf).max(axis=-1)
+    margin = np.asarray(_MARGINS)[:, None] * (hi - lo)
+    lower, upper = lo - margin, hi + margin
+    if not has_bottom:
+        # no bottom: the profile runs from 0 (or, for negative data, to 0)
+        negative = hi <= 0
+        lower = np.where(negative, lower, np.minimum(0.0, lower))
+        upper = np.where(negative, 0.0, upper)
+    return lower, upper
+
+
+def _build_batch_self_start(has_bottom, profile, location, names):
+    shape = (1.0,) * len(profile.shape_names)
+
+    def self_start_many(t, Y, W=None, mirrored=False):
+        r"""Starting values of many curves sharing ``t``, from the data alone.
+
+        For each pair of asymptote guesses a little outside the data range (one
+        per margin of :data:`_MARGINS`), the profile is linearised,
+        :math:`P^{-1}((y - \mathrm{lower}) / (\mathrm{upper} -
+        \mathrm{lower})) \approx \mathrm{slope}\,(t - t_0)`, fitted by a
+        weighted line, then the amplitudes by weighted linear least squares;
+        each curve keeps the first guess whose RSS is within
+        :math:`10^{-10}\,\mathrm{TSS}` of the smallest (so that equivalent
+        data, weights or repeated rows, choose the same start despite
+        rounding). All guesses of all curves are computed at once.
+
+        Parameters
+        ----------
+        t : ndarray of shape (n_points,)
+        Y : ndarray of shape (n_points, n_curves)
+            NaN marks a missing read.
+        W : ndarray of shape (n_points, n_curves), default=None
+            Weights (zero drops a read).
+        mirrored : bool, default=False
+            Swap the asymptote guesses (bottom above top): the other way an
+            asymmetric profile with a bottom (Weibull, 5PL) can decrease.
+
+        Returns
+        -------
+        ndarray of shape (n_curves, n_params)
+            In ``param_names`` order; NaN rows where no guess works (a
+            constant curve, a single distinct ``t``).
+        """
+        t = np.asarray(t, dtype=float)
+        Y = np.asarray(Y, dtype=float)
+        W = np.ones_like(Y) if W is None else np.asarray(W, dtype=float)
+        W = np.where(np.isfinite(Y), W, 0.0)
+        axis = location.axis(t)
+        finite = np.isfinite(axis)
+        w, y = W.T, np.where(W > 0, Y, 0.0).T  # (n_curves, n_points)
+        seen = np.where(finite, w, 0.0)  # ln 0 tells nothing of the slope
+        axis = np.where(finite, axis, 0.0)
+        with np.errstate(all="ignore"):
+            lower, upper = _asymptote_guesses(y, seen, has_bottom)
+            if mirrored:
+                lower, upper = upper, lower
+            span = (upper - lower)[..., None]
+            q = np.clip((y - lower[..., None]) / span, 1e-3, 1 - 1e-3)
+            slope, intercept = _weighted_line(axis, profile.inverse(q, *shape), seen)
+            centre = np.clip(-intercept / slope, -_EXP_MAX, _EXP_MAX)
+            loc = np.exp(centre) if location.log else centre
+            p = profile.value(location.u(t, slope[..., None], loc[..., None]), *shape)
+            bottom, top = _amplitudes(p, y, w, has_bottom)
+            fitted = bottom[..., None] + (top - bottom)[..., None] * p
+            residuals = y - fitted
+            rss = _dot(w * residuals, residuals)
+            usable = (slope != 0) & np.isfinite(slope) & np.isfinite(rss)
+            rss = np.where(usable, rss, np.inf)
+            mean = _dot(w, y) / w.sum(axis=-1)
+            deviation = y - mean[:, None]
+            tss = _dot(w * deviation, deviation)
+        best = rss.min(axis=0)
+        first = np.argmax(rss <= best + 1e-10 * tss, axis=0)
+        curves = np.arange(first.size)
+        start = _in_model_order(
+            names,
+            location,
+            *(v[first, curves] for v in (bottom, top, slope, loc)),
+            shape,
+        )
+        start[~np.isfinite(best)] = np.nan
+        return start
+
+    return self_start_many
+
+
+def _in_model_order(names, location, bottom, top, slope, loc, shape):
+    """Rows (n_curves, n_params) in ``names`` order from the building blocks."""
+    by_name = {"bottom": bottom, "top": top}
+    by_name[location.names[location.slope_index]] = slope
+    by_name[location.names[1 - location.slope_index]] = loc
+    by_name.update(zip(names[len(names) - len(shape) :], shape, strict=True))
+    out = np.empty((np.size(top), len(names)))
+    for j, name in enumerate(names):
+        out[:, j] = by_name[name]
+    return out
+
+
+def _flat_start(names, profile, location, x, y, w):
+    """A flat curve (slope 0) at the mean of y (constant y, or a single x value).
+
+    With slope 0, ``u = 0`` everywhere: a model without ``bottom`` is flat at
+    ``top * P(0)``.
+    """
+    shape = (1.0,) * len(profile.shape_names)
+    level = float(np.average(y, weights=w)) if w.sum() > 0 else 0.0
+    centre = float(np.median(x)) if x.size else 0.0
+    loc = np.exp(centre) if location.log else centre
+    top = level if "bottom" in names else level / float(profile.value(0.0, *shape))
+    return _in_model_order(names, location, level, top, 0.0, loc, shape)[0]
+
+
+# --------------------------------------------------------------------------
+# the table
+# --------------------------------------------------------------------------
+_POSITIVE = (1e-12, np.inf)
+
+
+def _model(name, has_bottom, profile, location, domain, formula, equivalents):
+    names = (("bottom",) if has_bottom else ()) + ("top",)
+    names += location.names + profile.shape_names
+    bounds = {n: _POSITIVE for n in profile.shape_names}
+    if location.log:
+        bounds[location.names[1 - location.slope_index]] = _POSITIVE
+    return CurveModel(
+        name=name,
+        param_names=names,
+        function=_build_function(has_bottom, profile, location),
+        value_and_jacobian=_build_value_and_jacobian(has_bottom, profile, location),
+        self_start_many=_build_batch_self_start(has_bottom, profile, location, names),
+        domain=domain,
+        formula=formula,
+        equivalents=equivalents,
+        has_bottom=has_bottom,
+        profile=profile,
+        location=location,
+        default_bounds=bounds,
+    )
+
+
+MODELS = {
+    "logistic": _model(
+        "logistic",
+        False,
+        _LOGISTIC,
+        _LINEAR,
+        "real",
+        "top / (1 + exp(-rate (t - x_mid)))",
+        "R SSlogis(t, Asym=top, xmid=x_mid, scal=1/rate); NIST Rat42 "
+        "b1/(1+exp(b2-b3 t)): top=b1, rate=b3, x_mid=b2/b3; NIST Misra1-type "
+        "logistic forms.",
+    ),
+    "richards": _model(
+        "richards",
+        False,
+        _RICHARDS,
+        _LINEAR,
+        "real",
+        "top / (1 + exp(-rate (t - x_mid)))**(1/shape)",
+        "NIST Rat43 b1/(1+exp(b2-b3 t))**(1/b4): top=b1, rate=b3, "
+        "x_mid=b2/b3, shape=b4; shape=1 is the logistic.",
+    ),
+    "gompertz": _model(
+        "gompertz",
+        False,
+        _GOMPERTZ,
+        _LINEAR,
+        "real",
+        "top exp(-exp(-rate (t - x_mid)))",
+        "R SSgompertz(t, Asym, b2, b3) = Asym exp(-b2 b3**t): top=Asym, "
+        "rate=-ln b3, x_mid=ln(b2)/rate; drc G.3 with b=-rate, e=x_mid.",
+    ),
+    "4pl": _model(
+        "4pl",
+        True,
+        _LOGISTIC,
+        _LINEAR,
+        "real",
+        "bottom + (top - bottom) / (1 + exp(-rate (t - x_mid)))",
+        "R SSfpl(t, A=bottom, B=top, xmid=x_mid, scal=1/rate); with "
+        "x_scale='log' drc LL.4(b=-rate, c=bottom, d=top, e=exp(x_mid)) and "
+        "Prism's four-parameter logistic with logEC50=x_mid/ln 10.",
+    ),
+    "5pl": _model(
+        "5pl",
+        True,
+        _FIVE_PL,
+        _LINEAR,
+        "real",
+        "bottom + (top - bottom) / (1 + exp(-rate (t - x_mid)))**shape",
+        "with x_scale='log' drc LL.5(b=-rate, c=bottom, d=top, e=exp(x_mid), "
+        "f=shape); shape=1 is the 4pl.",
+    ),
+    "weibull": _model(
+        "weibull",
+        True,
+        _CLOGLOG,
+        _WEIBULL_LOCATION,
+        "nonnegative",
+        "top - (top - bottom) exp(-(t/scale)**shape), t >= 0",
+        "R SSweibull(t, Asym=top, Drop=top-bottom, lrc=-shape ln(scale), "
+        "pwr=shape); drc W1.4(b=shape, c=top, d=bottom, e=scale).",
+    ),
+    "hill": _model(
+        "hill",
+        False,
+        _LOGISTIC,
+        _HILL_LOCATION,
+        "nonnegative",
+        "top x**n / (K**n + x**n), x >= 0",
+        "drc LL.3(b=-n, d=top, e=K) (LL.4 with c=0); the 4pl with "
+        "x_scale='log', bottom=0, rate=n, x_mid=ln K.",
+    ),
+}

@@ -1,0 +1,1150 @@
+r"""SigmoidGrowthRegressor: one sigmoidal growth or dose-response curve.
+
+The fit minimises the (weighted, optionally robust) sum of squares
+
+.. math::
+    S(\theta) = \sum_i w_i \, \rho\!\left(\left(y_i - f(t_i; \theta)\right)^2\right)
+
+from a self-start, with MINPACK's Levenberg--Marquardt
+(:func:`scipy.optimize.leastsq`) or, with bounds or a robust loss, the
+trust-region reflective method of :func:`scipy.optimize.least_squares`; both
+with the analytic Jacobian and tolerances near machine precision, then
+Gauss--Newton steps while they contract. It reports the Gauss--Newton
+inference: :math:`\hat\sigma^2 = S/(n - p)` and
+:math:`\operatorname{Cov}(\hat\theta) = \hat\sigma^2 (J^\top W J)^{-1}`.
+"""
+
+import math
+import warnings
+from collections import namedtuple
+from numbers import Integral, Real
+
+import numpy as np
+from scipy import optimize, stats
+from scipy.linalg import lapack
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from . import _derived
+from ._common import (
+    bound_arrays,
+    check_names,
+    check_p0,
+    import_pandas,
+    information_criteria,
+    interior,
+    override_starts,
+)
+from ._models import MODELS, safe_log
+
+__all__ = ["SigmoidGrowthRegressor", "Estimate", "FlatCurveWarning"]
+
+Estimate = namedtuple(
+    "Estimate", ["estimate", "std_error", "ci_lower", "ci_upper"], defaults=(None, None)
+)
+Estimate.__doc__ = """A derived quantity with its delta-method standard error.
+
+``ci_lower``/``ci_upper`` are the t-based Wald limits when a ``level`` was
+given, else ``None``."""
+
+_LINEAR_LOCATION_MODELS = ("logistic", "richards", "gompertz", "4pl", "5pl")
+_AUC_NODES = 200
+# Below this tol a converged least-squares fit is finished by Gauss-Newton steps.
+_POLISH_BELOW = 1e-10
+
+
+class FlatCurveWarning(UserWarning):
+    """The response is constant: a flat curve is reported (no sigmoid to fit)."""
+
+
+# --------------------------------------------------------------------------
+# The design: the model applied to the input (one feature, or a linear index)
+# --------------------------------------------------------------------------
+class _Design:
+    """The fitted function ``f(X; theta)`` and its Jacobian, for one model.
+
+    With one feature, ``t = x`` (or ``ln x`` for ``x_scale="log"``) and the
+    model's own parameters. With several, the model's location index ``u`` is
+    replaced by ``X @ coef + intercept``.
+    """
+
+    def __init__(self, model, n_features, x_scale):
+        self.model = MODELS[model]
+        self.n_features = n_features
+        self.log_x = x_scale == "log"
+        names = list(self.model.param_names)
+        if n_features > 1:
+            names = [n for n in names if n not in ("rate", "x_mid")]
+            shape = [n for n in names if n == "shape"]
+            names = [n for n in names if n != "shape"]
+            names += [f"coef_{j}" for j in range(n_features)] + ["intercept"]
+            names += shape
+        self.names = names
+
+    @property
+    def single(self):
+        return self.n_features == 1
+
+    def axis(self, X):
+        x = X[:, 0]
+        return safe_log(x) if self.log_x else x
+
+    def _index_params(self, theta):
+        """Model parameters with rate = 1, x_mid = 0, so that t plays u."""
+        named = dict(zip(self.names, theta, strict=True))
+        named.update(rate=1.0, x_mid=0.0)
+        return [named[n] for n in self.model.param_names]
+
+    def value(self, theta, X):
+        if self.single:
+            return self.model.function(self.axis(X), *theta)
+        u = X @ self._coef(theta) + self._intercept(theta)
+        return self.model.function(u, *self._index_params(theta))
+
+    def value_and_jacobian(self, theta, X):
+        if self.single:
+            return self.model.value_and_jacobian(self.axis(X), *theta)
+        return self.value(theta, X), self.jacobian(theta, X)
+
+    def jacobian(self, theta, X):
+        if self.single:
+            return self.model.jacobian(self.axis(X), *theta)
+        u = X @ self._coef(theta) + self._intercept(theta)
+        J = self.model.jacobian(u, *self._index_params(theta))
+        names = self.model.param_names
+        d_u = -J[:, names.index("x_mid")]  # dy/du, as x_mid enters as -u
+        columns = {n: J[:, i] for i, n in enumerate(names)}
+        for j in range(self.n_features):
+            columns[f"coef_{j}"] = d_u * X[:, j]
+        columns["intercept"] = d_u
+        return np.column_stack([columns[n] for n in self.names])
+
+    def _coef(self, theta):
+        start = self.names.index("coef_0")
+        return np.asarray(theta[start : start + self.n_features])
+
+    def _intercept(self, theta):
+        return theta[self.names.index("intercept")]
+
+    def candidate_starts(self, X, y, sample_weight, mirror=True):
+        """Starts worth fitting, each of shape (1, n_params), in ``names`` order.
+
+        With one feature the model's :meth:`~CurveModel.candidate_starts` (the
+        self-start and, for Weibull and 5PL, its mirror image), or a flat
+        curve where the self-start finds none (constant y).
+        """
+        if self.single:
+            t = self.axis(X)
+            starts = self.model.candidate_starts(
+                t, y[:, None], sample_weight[:, None], mirror
+            )
+            found = [s for s in starts if not np.isnan(s).any()]
+            return found or [self.model.flat_start(t, y, sample_weight)[None]]
+        # several features: a linear fit gives the direction of the index
+        root_w = np.sqrt(sample_weight)
+        A = root_w[:, None] * np.column_stack([X, np.ones(len(X))])
+        beta = np.linalg.lstsq(A, root_w * y, rcond=None)[0][:-1]
+        norm = np.linalg.norm(beta)
+        direction = beta / norm if norm > 0 else np.eye(self.n_features)[0]
+        start = self.model.self_start(X @ direction, y, sample_weight)
+        named = dict(start)
+        for j in range(self.n_features):
+            named[f"coef_{j}"] = start["rate"] * direction[j]
+        named["intercept"] = -start["rate"] * start["x_mid"]
+        return [np.array([[named[n] for n in self.names]])]
+
+
+# --------------------------------------------------------------------------
+# The estimator
+# --------------------------------------------------------------------------
+class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
+    r"""Sigmoidal growth / dose-response curve fitted by nonlinear least squares.
+
+    Self-starting (no initial values needed), with Gauss--Newton inference on
+    the parameters, the curve and derived quantities (effective doses,
+    inflection point, maximum slope, lag time, doubling time, area under the
+    curve), and inverse prediction (reading unknowns off a standard curve).
+
+    The models (t = x, or t = ln x with ``x_scale="log"``) and their
+    equivalents elsewhere:
+
+    ``logistic``: top / (1 + exp(-rate (t - x_mid)))
+        R ``SSlogis(Asym=top, xmid=x_mid, scal=1/rate)``; NIST Rat42
+        b1 / (1 + exp(b2 - b3 t)) with top = b1, rate = b3, x_mid = b2/b3.
+    ``richards``: top / (1 + exp(-rate (t - x_mid)))^(1/shape)
+        NIST Rat43 b1 / (1 + exp(b2 - b3 t))^(1/b4) with shape = b4.
+    ``gompertz``: top exp(-exp(-rate (t - x_mid)))
+        R ``SSgompertz(Asym, b2, b3)`` with top = Asym, rate = -ln b3,
+        x_mid = ln(b2)/rate.
+    ``4pl``: bottom + (top - bottom) / (1 + exp(-rate (t - x_mid)))
+        R ``SSfpl(A=bottom, B=top, xmid=x_mid, scal=1/rate)``; with
+        ``x_scale="log"`` drc ``LL.4(b=-rate, c=bottom, d=top, e=exp(x_mid))``.
+    ``5pl``: bottom + (top - bottom) / (1 + exp(-rate (t - x_mid)))^shape
+        with ``x_scale="log"`` drc ``LL.5(b=-rate, c, d, e=exp(x_mid),
+        f=shape)``.
+    ``weibull``: top - (top - bottom) exp(-(t/scale)^shape), t >= 0
+        R ``SSweibull(Asym=top, Drop=top-bottom, lrc=-shape ln scale,
+        pwr=shape)``; drc ``W1.4(b=shape, c=top, d=bottom, e=scale)``.
+    ``hill``: top x^n / (K^n + x^n), x >= 0
+        drc ``LL.3(b=-n, d=top, e=K)``; Michaelis--Menten for n = 1.
+
+    Decreasing curves are the same models with a negative ``rate`` (or ``n``,
+    or Weibull ``shape``); nothing else changes. ``"auto"`` fits every
+    applicable model and keeps the one of smallest AICc
+    (``model_comparison_`` holds the table).
+
+    With more than one feature, the location index ``rate (t - x_mid)`` is
+    replaced by a fitted linear index ``u = X @ coef + intercept`` (parameters
+    ``coef_0, ..., intercept``); derived quantities and inverse prediction
+    need one feature.
+
+    A constant response has no sigmoid: the fit warns (:class:`FlatCurveWarning`)
+    and reports a flat curve at ``mean(y)`` (slope 0) with
+    ``nan`` standard errors; derived quantities then raise ``ValueError``.
+
+    Parameters
+    ----------
+    model : str, default="4pl"
+        The curve model: "logistic", "richards", "gompertz", "4pl", "5pl",
+        "weibull", "hill" (see above) or "auto".
+    x_scale : {"linear", "log"}, default="linear"
+        ``"log"`` fits the logistic-family models in ``t = ln x`` (dose on a log
+        axis, as drc's LL models); ``x = 0`` is a zero-dose control and gets the
+        curve's limit; ``x < 0`` is an error. hill and weibull are already log
+        models of ``x`` and take ``"linear"``.
+    p0 : dict, default=None
+        Starting values by parameter name; missing names come from the
+        self-start.
+    bounds : dict, default=None
+        ``{name: (lower, upper)}``; positivity bounds of ``K``, ``scale`` and
+        ``shape`` always apply.
+    fixed : dict, default=None
+        ``{name: value}`` held fixed (e.g. ``{"bottom": 0}``); fixed
+        parameters get a standard error of 0.
+    loss : {"linear", "soft_l1", "huber", "cauchy"}, default="linear"
+        Robust loss of :func:`scipy.optimize.least_squares`, for outliers. The
+        standard errors stay the Gauss--Newton ones at the robust estimate
+        (with :math:`\hat\sigma` from all residuals): approximate.
+    f_scale : float, default=1.0
+        Residual size at which a robust loss starts down-weighting.
+    n_starts : int, default=1
+        Number of starts: the self-start (or ``p0``) plus ``n_starts - 1``
+        random perturbations of it; the fit of smallest cost is kept. Without
+        ``p0``, the Weibull and 5PL models (asymmetric, with a bottom) also
+        fit the mirror image of the self-start (bottom above top), as
+        :func:`~sksigmoid.growth.fit_curves` does: a decreasing curve has a
+        local optimum each way.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the perturbed starts.
+    max_nfev : int, default=None
+        Maximum number of function evaluations per start (None: 200 per
+        parameter).
+    tol : float, default=1e-15
+        ``xtol``, ``ftol`` and ``gtol`` of the optimiser (clipped at machine
+        epsilon). scipy's default 1e-8 gives only ~5 significant digits on
+        NIST's harder problems. Below 1e-10, a converged least-squares fit
+        is finished by Gauss--Newton steps while they contract (about 11
+        significant digits on NIST Rat42 and Rat43); a larger ``tol`` is
+        faster.
+
+    Attributes
+    ----------
+    model_ : str
+        The model fitted (the winner when ``model="auto"``).
+    param_names_ : list of str
+    params_ : dict
+        Estimates by name.
+    covariance_ : ndarray of shape (n_params, n_params)
+        :math:`\hat\sigma^2 (J^\top W J)^{-1}` over the free parameters (rows
+        and columns of fixed parameters are 0).
+    std_errors_ : dict
+    rss_ : float
+        Weighted residual sum of squares :math:`\sum_i w_i r_i^2`.
+    sigma_ : float
+        Residual standard error :math:`\sqrt{\mathrm{rss}/\mathrm{dof}}`.
+    dof_ : int
+        Residual degrees of freedom, ``n_samples - n_free_params``.
+    aic_, aicc_, bic_ : float
+        Gaussian information criteria counting :math:`\sigma` as a parameter
+        (as R's ``AIC(nls)``).
+    r2_ : float
+        Weighted coefficient of determination on the training data.
+    n_iter_ : int
+        Function evaluations of the kept start.
+    converged_ : bool
+    flat_ : bool
+        True when y was constant and a flat curve is reported.
+    model_comparison_ : dict of lists or None
+        With ``model="auto"``: columns ``model``, ``n_params``, ``rss``,
+        ``aicc``, ``delta_aicc``, ``converged``
+        (``pandas.DataFrame(model_comparison_)``); only the kept model's
+        warnings are raised.
+    n_features_in_ : int
+
+    See Also
+    --------
+    sksigmoid.growth.fit_curves : many curves (a plate) at once.
+
+    Examples
+    --------
+    >>> from sksigmoid.datasets import load_rat42
+    >>> from sksigmoid import SigmoidGrowthRegressor
+    >>> data = load_rat42()
+    >>> reg = SigmoidGrowthRegressor("logistic").fit(data.data, data.target)
+    >>> round(reg.params_["top"], 4)
+    72.4622
+    """
+
+    _parameter_constraints = {
+        "model": [StrOptions(set(MODELS) | {"auto"})],
+        "x_scale": [StrOptions({"linear", "log"})],
+        "p0": [dict, None],
+        "bounds": [dict, None],
+        "fixed": [dict, None],
+        "loss": [StrOptions({"linear", "soft_l1", "huber", "cauchy"})],
+        "f_scale": [Interval(Real, 0, None, closed="neither")],
+        "n_starts": [Interval(Integral, 1, None, closed="left")],
+        "random_state": ["random_state"],
+        "max_nfev": [Interval(Integral, 1, None, closed="left"), None],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self,
+        model="4pl",
+        *,
+        x_scale="linear",
+        p0=None,
+        bounds=None,
+        fixed=None,
+        loss="linear",
+        f_scale=1.0,
+        n_starts=1,
+        random_state=None,
+        max_nfev=None,
+        tol=1e-15,
+    ):
+        self.model = model
+        self.x_scale = x_scale
+        self.p0 = p0
+        self.bounds = bounds
+        self.fixed = fixed
+        self.loss = loss
+        self.f_scale = f_scale
+        self.n_starts = n_starts
+        self.random_state = random_state
+        self.max_nfev = max_nfev
+        self.tol = tol
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = False
+        return tags
+
+    # ------------------------------------------------------------------ fit
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the curve.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The input (time, dose, concentration); one column for the natural
+            parameters.
+        y : array-like of shape (n_samples,)
+            The response.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights :math:`w_i` of weighted least squares, e.g.
+            :math:`1/\\sigma_i^2` for known measurement variances.
+
+        Returns
+        -------
+        self : SigmoidGrowthRegressor
+        """
+        X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        if self.model == "auto":
+            candidates = self._auto_candidates(X.shape[1], sample_weight)
+        else:
+            candidates = [self.model]
+        self._check_x_domain(X, candidates)
+        fits = [self._fit_candidate(name, X, y, sample_weight) for name in candidates]
+        best = min(fits, key=_selection_key)
+        self.model_comparison_ = _comparison(fits) if self.model == "auto" else None
+        for caught in best.pop("warnings"):  # only the kept model's warnings matter
+            warnings.warn(caught.message, caught.category)
+        for fit in fits:
+            fit.pop("warnings", None)
+        self._fit_data = best.pop("train")
+        for key, value in best.items():
+            setattr(self, key + "_", value)
+        return self
+
+    def _fit_candidate(self, name, X, y, sample_weight):
+        """Fit one model, holding back its warnings until it is chosen."""
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fit = self._fit_model(name, X, y, sample_weight)
+        fit["warnings"] = caught
+        return fit
+
+    def _auto_candidates(self, n_features, sample_weight):
+        """The models that apply to this input and have enough points to fit."""
+        names = list(_LINEAR_LOCATION_MODELS)
+        if n_features == 1 and self.x_scale == "linear":
+            names += ["weibull", "hill"]
+        n_obs, fixed = np.count_nonzero(sample_weight), set(self.fixed or {})
+        enough = [
+            name
+            for name in names
+            if n_features > 1 or n_obs > len(set(MODELS[name].param_names) - fixed)
+        ]
+        return enough or names[:1]
+
+    def _check_x_domain(self, X, candidates):
+        if self.x_scale == "log" and np.any(X < 0):
+            raise ValueError(
+                'x_scale="log" needs x >= 0 (x = 0 is a zero-dose control); '
+                f"got min(x) = {X.min():g}."
+            )
+        for name in candidates:
+            if MODELS[name].domain == "nonnegative":
+                if self.x_scale == "log":
+                    raise ValueError(
+                        f"model {name!r} is already a log model of x; use "
+                        'x_scale="linear".'
+                    )
+                if X.shape[1] > 1:
+                    raise ValueError(f"model {name!r} takes exactly one feature.")
+                if np.any(X < 0):
+                    raise ValueError(
+                        f"model {name!r} needs x >= 0; got min(x) = {X.min():g}."
+                    )
+
+    def _fit_model(self, name, X, y, sample_weight, fixed=None, p0=None, n_starts=None):
+        """Fit one model; ``fixed``/``p0``/``n_starts`` override the estimator's."""
+        design = _Design(name, X.shape[1], self.x_scale)
+        names = design.names
+        strict = self.model != "auto"
+        fixed = self.fixed if fixed is None else fixed
+        fixed = check_names(fixed, names, "fixed", strict)
+        free = np.array([n not in fixed for n in names])
+        n_free = int(free.sum())
+        n_obs = np.count_nonzero(sample_weight)
+        if design.single and n_obs < n_free + 1:
+            raise ValueError(
+                f"model {name!r} has {n_free} free parameters and needs at "
+                f"least {n_free + 1} samples (of positive weight); got "
+                f"n_samples={n_obs}."
+            )
+        lower, upper = self._bounds(design, strict)
+        if np.ptp(y) == 0:
+            return _flat_fit(design, X, y, sample_weight, fixed)
+        p0 = check_names(self.p0 if p0 is None else p0, names, "p0", strict)
+        check_p0(p0, names, lower, upper)
+        starts = design.candidate_starts(X, y, sample_weight, mirror=not p0)
+        starts = [s[0] for s in override_starts(starts, names, fixed, p0)]
+        n_starts = self.n_starts if n_starts is None else n_starts
+        result = self._multistart(
+            design, X, y, sample_weight, starts, free, lower, upper, n_starts
+        )
+        return _inference(design, X, y, sample_weight, result, free)
+
+    def _bounds(self, design, strict):
+        return bound_arrays(
+            design.model.default_bounds, self.bounds, design.names, strict
+        )
+
+    def _multistart(
+        self, design, X, y, sample_weight, starts, free, lower, upper, n_starts
+    ):
+        """Fit from every candidate start and ``n_starts - 1`` random
+        perturbations of the first; keep the fit of smallest cost."""
+        rng = check_random_state(self.random_state)
+        starts = starts + [
+            _perturb(starts[0], free, lower, upper, rng) for _ in range(n_starts - 1)
+        ]
+        results = [
+            self._least_squares(design, X, y, sample_weight, s, free, lower, upper)
+            for s in starts
+        ]
+        best = min(results, key=lambda r: r.cost)
+        if best.status <= 0:
+            warnings.warn(
+                f"SigmoidGrowthRegressor ({design.model.name}) did not converge "
+                f"within max_nfev={best.max_nfev} evaluations: {best.message} "
+                "The best fit found is kept; increase max_nfev or give p0.",
+                ConvergenceWarning,
+            )
+        return best
+
+    def _least_squares(self, design, X, y, sample_weight, start, free, lower, upper):
+        root_w = np.sqrt(sample_weight)
+        theta = start.copy()
+        last = {"key": None}
+
+        def full(theta_free):
+            theta[free] = theta_free
+            return theta
+
+        if design.single:  # the model's own input, computed once
+            t = design.axis(X)
+
+            def value_and_jacobian(theta):
+                return design.model.value_and_jacobian(t, *theta)
+        else:
+
+            def value_and_jacobian(theta):
+                return design.value_and_jacobian(theta, X)
+
+        unit = bool(np.all(root_w == 1.0))
+
+        def evaluate(theta_free):
+            """Weighted residuals and Jacobian, both from one evaluation: the
+            optimisers ask for the Jacobian where they just took the residuals."""
+            key = theta_free.tobytes()
+            if last["key"] != key:
+                value, J = value_and_jacobian(full(theta_free))
+                if unit:
+                    last.update(key=key, r=value - y, J=J)
+                else:
+                    last.update(key=key, r=root_w * (value - y), J=root_w[:, None] * J)
+            return last
+
+        def residuals(theta_free):
+            return evaluate(theta_free)["r"]
+
+        def jacobian(theta_free):
+            return evaluate(theta_free)["J"][:, free]
+
+        lo, hi = lower[free], upper[free]
+        x0 = interior(start[free], lo, hi)
+        # MINPACK's LM is faster; trf handles bounds, robust losses and m < n
+        unbounded = np.all(np.isinf(lo)) and np.all(np.isinf(hi))
+        plain = self.loss == "linear" and np.count_nonzero(root_w) >= x0.size
+        method = "lm" if unbounded and plain else "trf"
+        tol = max(self.tol, np.finfo(float).eps)
+        max_nfev = self.max_nfev or 200 * int(free.sum())
+        with warnings.catch_warnings():
+            # trial steps may probe extreme parameters; the step is then rejected
+            warnings.simplefilter("ignore", RuntimeWarning)
+            if method == "lm":
+                result = _minpack(residuals, jacobian, x0, tol, max_nfev)
+            else:
+                result = optimize.least_squares(
+                    residuals,
+                    x0,
+                    jac=jacobian,
+                    bounds=(lo, hi),
+                    method="trf",
+                    loss=self.loss,
+                    f_scale=self.f_scale,
+                    x_scale="jac",
+                    xtol=tol,
+                    ftol=tol,
+                    gtol=tol,
+                    max_nfev=max_nfev,
+                )
+        theta_free = result.x
+        if result.status > 0 and plain and self.tol < _POLISH_BELOW:
+            theta_free = _polish(residuals, jacobian, theta_free, lo, hi)
+        result.theta = full(theta_free).copy()
+        result.max_nfev = max_nfev
+        at_optimum = evaluate(theta_free)
+        result.weighted_residuals, result.weighted_jacobian = (
+            at_optimum["r"],
+            at_optimum["J"],
+        )
+        return result
+
+    # ------------------------------------------------------------ inference
+    def _check_single_feature(self, what):
+        check_is_fitted(self, "params_")
+        if self.n_features_in_ != 1:
+            raise ValueError(f"{what} needs a one-feature fit.")
+        if self.flat_:
+            raise ValueError(f"{what} is undefined for a flat (constant) fit.")
+
+    @property
+    def _theta(self):
+        return np.array([self.params_[n] for n in self.param_names_])
+
+    @property
+    def _design(self):
+        return _Design(self.model_, self.n_features_in_, self.x_scale)
+
+    def conf_int(self, level=0.95, method="wald"):
+        r"""Confidence intervals of the parameters.
+
+        ``"wald"``: :math:`\hat\theta_j \pm t_{1-\alpha/2,\,\mathrm{dof}}\,
+        \mathrm{se}_j`. ``"profile"``: the profile-t interval
+        :math:`\{\theta_j : \sqrt{S(\theta_j) - S(\hat\theta)}/\hat\sigma
+        \le t_{1-\alpha/2,\,\mathrm{dof}}\}`, where :math:`S(\theta_j)` refits
+        the other parameters (R's ``confint(nls)``); exact for models far from
+        linear.
+
+        Parameters
+        ----------
+        level : float, default=0.95
+        method : {"wald", "profile"}, default="wald"
+
+        Returns
+        -------
+        dict
+            ``{name: (lower, upper)}``.
+        """
+        check_is_fitted(self, "params_")
+        crit = self._t_critical(level)
+        if method == "wald":
+            return {
+                n: (float(v - crit * se), float(v + crit * se))
+                for (n, v), se in zip(
+                    self.params_.items(), self.std_errors_.values(), strict=True
+                )
+            }
+        if method != "profile":
+            raise ValueError(f'method must be "wald" or "profile"; got {method!r}.')
+        return {n: self._profile_interval(n, crit) for n in self.param_names_}
+
+    def _t_critical(self, level):
+        if not 0 < level < 1:
+            raise ValueError(f"level must be in (0, 1); got {level}.")
+        return stats.t.ppf(0.5 + level / 2, self.dof_) if self.dof_ > 0 else np.inf
+
+    def _profile_interval(self, name, crit):
+        value, se = self.params_[name], self.std_errors_[name]
+        if se == 0 or not np.isfinite(se):
+            return (value, value) if se == 0 else (np.nan, np.nan)
+        return (
+            float(value - self._profile_limit(name, -1.0, crit)),
+            float(value + self._profile_limit(name, 1.0, crit)),
+        )
+
+    def _profile_limit(self, name, sign, crit):
+        """Distance from the estimate to where the profile t reaches ``crit``."""
+        value = self.params_[name]
+        X, y, w = self._fit_data
+        fixed = dict(self.fixed or {})
+
+        def excess(step):
+            fit = self._fit_model(
+                self.model_,
+                X,
+                y,
+                w,
+                fixed={**fixed, name: value + sign * step},
+                p0=self.params_,
+                n_starts=1,
+            )
+            return math.sqrt(max(fit["rss"] - self.rss_, 0.0)) / self.sigma_ - crit
+
+        lower, upper = self._bounds(self._design, strict=self.model != "auto")
+        i = self.param_names_.index(name)
+        room = (upper[i] - value) if sign > 0 else (value - lower[i])
+        step = crit * self.std_errors_[name]
+        for _ in range(30):
+            if step >= room:  # the interval reaches the bound
+                step = room * (1 - 1e-9)
+                return optimize.brentq(excess, 0.0, step) if excess(step) > 0 else room
+            if excess(step) > 0:
+                return optimize.brentq(excess, 0.0, step, xtol=1e-10 * step)
+            step *= 2.0
+        return np.inf
+
+    def summary(self, level=0.95):
+        """The parameter table (needs pandas).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by parameter, columns ``estimate``, ``std_err``, ``t``,
+            ``p_value`` (two-sided, H0: parameter = 0, t with ``dof_``),
+            ``ci_lower``, ``ci_upper`` (Wald at ``level``).
+        """
+        check_is_fitted(self, "params_")
+        pd = import_pandas("summary()")
+        est = np.array(list(self.params_.values()))
+        se = np.array(list(self.std_errors_.values()))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t = np.where(se > 0, est / se, np.nan)
+        ci = self.conf_int(level)
+        return pd.DataFrame(
+            {
+                "estimate": est,
+                "std_err": se,
+                "t": t,
+                "p_value": 2 * stats.t.sf(np.abs(t), max(self.dof_, 1)),
+                "ci_lower": [ci[n][0] for n in self.param_names_],
+                "ci_upper": [ci[n][1] for n in self.param_names_],
+            },
+            index=pd.Index(self.param_names_, name="parameter"),
+        )
+
+    # ------------------------------------------------------------ predict
+    def predict(self, X, return_std=False):
+        r"""Predict the curve, optionally with its delta-method standard error.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        return_std : bool, default=False
+            Also return :math:`\sqrt{g^\top C g}` with :math:`g = \partial f /
+            \partial\theta`, the standard error of the fitted curve.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        y_std : ndarray of shape (n_samples,), only with ``return_std``.
+        """
+        check_is_fitted(self, "params_")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        self._check_x_domain(X, [self.model_])
+        design = self._design
+        y_pred = design.value(self._theta, X)
+        if not return_std:
+            return y_pred
+        J = design.jacobian(self._theta, X)
+        return y_pred, np.sqrt(np.einsum("ij,jk,ik->i", J, self.covariance_, J))
+
+    def predict_interval(self, X, level=0.95, kind="confidence"):
+        r"""Pointwise t intervals for the curve (``"confidence"``) or a new
+        observation of unit weight (``"prediction"``).
+
+        .. math::
+            \hat f(x) \pm t_{1-\alpha/2,\,\mathrm{dof}}
+            \sqrt{\mathrm{se}_f(x)^2 + [\hat\sigma^2]_{\text{prediction}}}
+
+        Returns
+        -------
+        lower, upper : ndarray of shape (n_samples,)
+        """
+        if kind not in ("confidence", "prediction"):
+            raise ValueError(
+                f'kind must be "confidence" or "prediction"; got {kind!r}.'
+            )
+        y_pred, y_std = self.predict(X, return_std=True)
+        if kind == "prediction":
+            y_std = np.sqrt(y_std**2 + self.sigma_**2)
+        half = self._t_critical(level) * y_std
+        return y_pred - half, y_pred + half
+
+    # ---------------------------------------------------- derived quantities
+    def _delta(self, quantity, level, n_dims=0):
+        """Estimate of ``quantity(theta)`` with a delta-method standard error.
+
+        The gradient is by central differences with steps relative to each
+        parameter's scale (about 9 correct digits). ``quantity`` gets the
+        parameters and their 2 p perturbations at once: each parameter an
+        array of shape ``(2 p + 1,) + (1,) * n_dims`` (``n_dims`` the
+        dimensions of a vector argument such as the percents of
+        :meth:`effective_dose`), and returns one row per column.
+        """
+        columns, h, free = self._perturbations()
+        k = h.size
+        columns = columns.reshape(columns.shape + (1,) * n_dims)
+        with np.errstate(all="ignore"):
+            out = np.asarray(quantity(columns), dtype=float)
+            grad = (out[1 : k + 1] - out[k + 1 :]) / (2 * h).reshape(
+                (k,) + (1,) * (out.ndim - 1)
+            )
+        grad[~free] = 0.0
+        value = out[0]
+        std = np.sqrt(np.einsum("j...,jk,k...->...", grad, self.covariance_, grad))
+        return _estimate(value, std, self._t_critical(level) if level else None)
+
+    def _perturbations(self):
+        """The parameters and their central-difference perturbations, columns
+        of a (p, 2 p + 1) array, with the steps and which parameters are free;
+        computed once per fit."""
+        cached = getattr(self, "_perturbation_cache", None)
+        if cached is not None and cached[0] is self.params_:
+            return cached[1:]
+        theta = self._theta
+        k = theta.size
+        se = np.array([self.std_errors_[n] for n in self.param_names_])
+        h = 1e-6 * np.maximum.reduce(
+            [np.abs(theta), np.where(np.isfinite(se), se, 0.0), np.full(k, 1e-8)]
+        )
+        columns = np.repeat(theta[:, None], 2 * k + 1, axis=1)
+        columns[np.arange(k), 1 + np.arange(k)] += h
+        columns[np.arange(k), 1 + k + np.arange(k)] -= h
+        free = se != 0  # a fixed parameter has no gradient
+        self._perturbation_cache = (self.params_, columns, h, free)
+        return columns, h, free
+
+    @property
+    def _model(self):
+        return MODELS[self.model_]
+
+    def effective_dose(self, p, level=None):
+        r"""ED\ :sub:`p`: the x at which p % of the full effect is reached.
+
+        Counted from the low-x end of the curve, as drc's ``ED``: the fraction
+        of the effect is :math:`q = p/100` for an increasing curve and
+        :math:`1 - p/100` for a decreasing one, and
+        :math:`x = t^{-1}(P^{-1}(q))`, so ED10 < ED50 < ED90 either way. In x
+        units also with ``x_scale="log"``.
+
+        Parameters
+        ----------
+        p : float or array-like
+            Percent(s) of the effect, in (0, 100).
+        level : float, default=None
+            Confidence level of Wald intervals (t with ``dof_``).
+
+        Returns
+        -------
+        Estimate
+            ``(estimate, std_error, ci_lower, ci_upper)``, delta method.
+        """
+        self._check_single_feature("effective_dose")
+        p = np.asarray(p, dtype=float)
+        if np.any((p <= 0) | (p >= 100)):
+            raise ValueError(f"p must be a percent in (0, 100); got {p}.")
+
+        def ed(theta):
+            return _derived.effective_dose(self._model, theta, p, self.x_scale)
+
+        return self._delta(ed, level, p.ndim)
+
+    def inverse_predict(self, y, level=None):
+        r"""The x at which the fitted curve reaches the response ``y``.
+
+        Standard-curve interpolation of unknowns (as in ELISA):
+        :math:`x = t^{-1}(P^{-1}((y - \mathrm{bottom})/(\mathrm{top} -
+        \mathrm{bottom})))`, with a delta-method standard error from the
+        parameters' covariance (``y`` taken as exact).
+
+        Parameters
+        ----------
+        y : float or array-like
+            Response(s), strictly between the asymptotes.
+        level : float, default=None
+
+        Returns
+        -------
+        Estimate
+
+        Raises
+        ------
+        ValueError
+            If a ``y`` is not strictly between ``bottom`` and ``top``.
+        """
+        self._check_single_feature("inverse_predict")
+        y = np.asarray(y, dtype=float)
+        bottom, top = self._model.unpack(self._theta)[:2]
+        lo, hi = min(bottom, top), max(bottom, top)
+        if np.any(~np.isfinite(y)) or np.any((y <= lo) | (y >= hi)):
+            raise ValueError(
+                f"y = {y} is outside the range of the curve (bottom, top) = "
+                f"({bottom:.6g}, {top:.6g}): it cannot be read back."
+            )
+
+        def inverse(theta):
+            b, t = self._model.unpack(theta)[:2]
+            q = (y - b) / (t - b)
+            return _derived.x_at_fraction(self._model, theta, q, self.x_scale)
+
+        return self._delta(inverse, level, y.ndim)
+
+    def inflection_point(self, level=None):
+        r"""x of the inflection point, :math:`t^{-1}(u_i)`.
+
+        :math:`u_i = 0` for the logistic, Gompertz and Weibull profiles,
+        :math:`-\ln(\mathrm{shape})` for Richards, :math:`\ln(\mathrm{shape})`
+        for 5PL. For hill, weibull and ``x_scale="log"`` it is the inflection
+        against ln x (the dose-response plot), reported in x units.
+
+        Returns
+        -------
+        Estimate
+        """
+        self._check_single_feature("inflection_point")
+
+        def inflection(theta):
+            return _derived.inflection_point(self._model, theta, self.x_scale)
+
+        return self._delta(inflection, level)
+
+    def max_slope(self, level=None):
+        r"""Maximum slope of the curve (maximum growth rate :math:`\mu_m`).
+
+        :math:`(\mathrm{top} - \mathrm{bottom})\, P'(u_i)\, \mathrm{rate}`, per
+        unit of t (per unit of ln x for hill, weibull and ``x_scale="log"``);
+        negative for a decreasing curve.
+
+        Returns
+        -------
+        Estimate
+        """
+        self._check_single_feature("max_slope")
+        return self._delta(lambda theta: _derived.max_slope(self._model, theta), level)
+
+    def lag_time(self, level=None):
+        r"""Lag time: where the tangent at the inflection meets the start asymptote.
+
+        :math:`u_\lambda = u_i - (P(u_i) - P_0)/P'(u_i)` with :math:`P_0 = 0`
+        for increasing and 1 for decreasing curves (Zwietering et al. 1990),
+        returned in x units.
+
+        Returns
+        -------
+        Estimate
+        """
+        self._check_single_feature("lag_time")
+
+        def lag(theta):
+            return _derived.lag_time(self._model, theta, self.x_scale)
+
+        return self._delta(lag, level)
+
+    def doubling_time(self, level=None):
+        r"""Doubling time of the early exponential phase, :math:`\ln 2 / r`.
+
+        Early on, :math:`y - \mathrm{bottom} \propto e^{r t}` with
+        :math:`r = \mathrm{rate}` (logistic, 4pl), :math:`\mathrm{rate}/
+        \mathrm{shape}` (richards), :math:`\mathrm{rate}\cdot\mathrm{shape}`
+        (5pl). Gompertz, Weibull and Hill curves have no exponential phase.
+
+        Returns
+        -------
+        Estimate
+        """
+        self._check_single_feature("doubling_time")
+        name = self.model_
+        if name not in ("logistic", "4pl", "richards", "5pl") or self.x_scale == "log":
+            raise ValueError(
+                f"doubling_time needs an exponential early phase in time "
+                f"(logistic, 4pl, richards, 5pl on a linear axis); got {name!r}."
+            )
+        if self.params_["rate"] <= 0:
+            raise ValueError("doubling_time needs a growing curve (rate > 0).")
+
+        def doubling(theta):
+            _, _, rate, _, shape = self._model.unpack(theta)
+            if name == "richards":
+                rate = rate / shape[0]
+            elif name == "5pl":
+                rate = rate * shape[0]
+            return np.log(2) / rate
+
+        return self._delta(doubling, level)
+
+    def auc(self, x_min=None, x_max=None, level=None):
+        r"""Area under the fitted curve, :math:`\int_{x_{min}}^{x_{max}} f(x)\,dx`.
+
+        Gauss--Legendre quadrature (200 nodes) in x; defaults to the range of
+        the training x.
+
+        Returns
+        -------
+        Estimate
+        """
+        self._check_single_feature("auc")
+        X = self._fit_data[0]
+        x_min = X.min() if x_min is None else x_min
+        x_max = X.max() if x_max is None else x_max
+        nodes, weights = np.polynomial.legendre.leggauss(_AUC_NODES)
+        half = (x_max - x_min) / 2
+        x = (x_min + x_max) / 2 + half * nodes
+        design = self._design
+        return self._delta(
+            lambda theta: half * design.value(theta[..., None], x[:, None]) @ weights,
+            level,
+        )
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+def _minpack(residuals, jacobian, x0, tol, max_nfev):
+    """MINPACK's Levenberg--Marquardt (``lmder``) without least_squares' wrapping.
+
+    Returns the fields of :func:`scipy.optimize.least_squares` used here.
+    ``info`` 6--8 (no further reduction possible at this tolerance) means
+    converged to machine precision.
+    """
+    x, _, info, message, ier = optimize.leastsq(
+        residuals,
+        x0,
+        Dfun=jacobian,
+        full_output=True,
+        ftol=tol,
+        xtol=tol,
+        gtol=tol,
+        maxfev=max_nfev,
+    )
+    f = info["fvec"]
+    status = {0: -1, 5: 0}.get(ier, 1)
+    return optimize.OptimizeResult(
+        x=x, cost=0.5 * f @ f, status=status, nfev=info["nfev"], message=message
+    )
+
+
+def _polish(residuals, jacobian, x, lower, upper, max_steps=10):
+    r"""Gauss--Newton steps from a converged fit, while they contract.
+
+    The optimisers stop on the relative change of the cost, which stalls
+    ~1e-16 above the minimum while the parameters can still be 1e-8 away;
+    Gauss--Newton steps :math:`\delta = -J^+ r` shrink geometrically there
+    and add 1--3 correct digits on NIST's harder problems.
+    """
+    previous = np.inf
+    for _ in range(max_steps):
+        # LAPACK's QR least squares directly: numpy's lstsq costs ~4x more here
+        with np.errstate(all="ignore"):  # a near-singular J: a huge step, refused
+            _, solution, info = lapack.dgels(jacobian(x), -residuals(x))
+            step = solution[: x.size]
+            size = np.linalg.norm(step)
+        if info != 0 or not np.isfinite(size):
+            break
+        candidate = x + step
+        if not size < previous or np.any((candidate <= lower) | (candidate >= upper)):
+            break
+        x, previous = candidate, size
+        if size <= 1e-12 * np.linalg.norm(x):  # beyond the digits anyone certifies
+            break
+    return x
+
+
+def _perturb(start, free, lower, upper, rng):
+    """A random start around ``start``: each free parameter scaled by e^N(0, 1/2)."""
+    factor = np.exp(rng.normal(0.0, 0.5, start.shape))
+    shift = rng.normal(0.0, 0.5, start.shape)
+    new = np.where(start != 0, start * factor, shift)
+    return interior(np.where(free, new, start), lower, upper)
+
+
+def _estimate(value, std, crit):
+    if crit is None:
+        return Estimate(_scalar(value), _scalar(std))
+    return Estimate(
+        _scalar(value),
+        _scalar(std),
+        _scalar(value - crit * std),
+        _scalar(value + crit * std),
+    )
+
+
+def _scalar(a):
+    return float(a) if np.ndim(a) == 0 else a
+
+
+def _inference(design, X, y, sample_weight, result, free):
+    theta = result.theta
+    n, k = np.count_nonzero(sample_weight), int(free.sum())
+    residuals = result.weighted_residuals
+    rss = float(residuals @ residuals)
+    dof = n - k
+    sigma2 = rss / dof if dof > 0 else np.nan  # several features may leave dof <= 0
+    J = result.weighted_jacobian[:, free]
+    covariance = np.zeros((theta.size, theta.size))
+    covariance[np.ix_(free, free)] = sigma2 * _inverse_information(J)
+    log_w = np.log(sample_weight[sample_weight > 0]).sum()
+    aic, aicc, bic = map(float, information_criteria(rss, n, k, log_w))
+    tss = sample_weight @ (y - np.average(y, weights=sample_weight)) ** 2
+    return _fitted(
+        design,
+        theta,
+        covariance,
+        rss=rss,
+        dof=dof,
+        aic=aic,
+        aicc=aicc,
+        bic=bic,
+        r2=1 - rss / tss if tss > 0 else np.nan,
+        n_iter=int(result.nfev),
+        converged=bool(result.status > 0),
+        flat=False,
+        train=(X, y, sample_weight),
+    )
+
+
+def _inverse_information(J):
+    r""":math:`(J^\top J)^{-1}` via the SVD of J; ``nan`` if J is rank deficient."""
+    _, s, Vt, info = lapack.dgesdd(J, compute_uv=1, full_matrices=0)
+    if info != 0:  # pragma: no cover - the SVD did not converge
+        _, s, Vt = np.linalg.svd(J, full_matrices=False)
+    if s.size == 0 or s[-1] <= s[0] * np.finfo(float).eps * max(J.shape):
+        warnings.warn(
+            "The Jacobian is rank deficient at the optimum: some parameters are "
+            "not determined by the data; their standard errors are reported as nan.",
+            ConvergenceWarning,
+        )
+        return np.full((J.shape[1], J.shape[1]), np.nan)
+    return (Vt.T / s**2) @ Vt
+
+
+def _fitted(design, theta, covariance, *, rss, dof, **rest):
+    names = design.names
+    return {
+        "model": design.model.name,
+        "param_names": list(names),
+        "params": {n: float(v) for n, v in zip(names, theta, strict=True)},
+        "covariance": covariance,
+        "std_errors": {
+            n: float(np.sqrt(c))
+            for n, c in zip(names, np.diag(covariance), strict=True)
+        },
+        "rss": rss,
+        "dof": dof,
+        "sigma": float(np.sqrt(rss / dof)) if dof > 0 else np.nan,
+        **rest,
+    }
+
+
+def _flat_fit(design, X, y, sample_weight, fixed):
+    warnings.warn(
+        "y is constant: there is no sigmoid to fit. A flat curve at mean(y) "
+        "(slope 0) is reported with nan standard errors.",
+        FlatCurveWarning,
+    )
+    theta = design.candidate_starts(X, y, sample_weight)[0][0]  # flat: constant y
+    theta = np.array(
+        [fixed.get(n, v) for n, v in zip(design.names, theta, strict=True)]
+    )
+    n, k = np.count_nonzero(sample_weight), len(design.names) - len(fixed)
+    covariance = np.full((theta.size, theta.size), np.nan)
+    return _fitted(
+        design,
+        theta,
+        covariance,
+        rss=0.0,
+        dof=n - k,
+        aic=-np.inf,
+        aicc=-np.inf,
+        bic=-np.inf,
+        r2=np.nan,
+        n_iter=0,
+        converged=True,
+        flat=True,
+        train=(X, y, sample_weight),
+    )
+
+
+def _selection_key(fit):
+    """Smallest AICc; AIC breaks ties where AICc is undefined (n <= k + 2)."""
+    aicc = fit["aicc"] if np.isfinite(fit["aicc"]) else np.inf
+    return (aicc, fit["aic"])
+
+
+def _comparison(fits):
+    best = min(_selection_key(f)[0] for f in fits)
+    return {
+        "model": [f["model"] for f in fits],
+        "n_params": [len(f["param_names"]) for f in fits],
+        "rss": [float(f["rss"]) for f in fits],
+        "aicc": [float(f["aicc"]) for f in fits],
+        "delta_aicc": [
+            float(f["aicc"] - best) if np.isfinite([f["aicc"], best]).all() else np.nan
+            for f in fits
+        ],
+        "converged": [f["converged"] for f in fits],
+    }

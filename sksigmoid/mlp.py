@@ -1,0 +1,1072 @@
+r"""Deep multi-layer perceptrons with a selectable activation.
+
+:class:`DeepSigmoidMLP` (classifier) and :class:`DeepSigmoidMLPRegressor` train
+the feed-forward network of :mod:`sksigmoid._network` with the optimisers of
+:mod:`sksigmoid._optim`, and record what happens to the gradients on the way:
+the instrument that shows why stacked sigmoids train slowly (their derivative
+is at most 1/4 and vanishes when they saturate) and a usable estimator besides.
+
+The objective is the sample-weighted mean loss plus an L2 term on the weights,
+
+.. math::
+    L(\theta) = \frac{1}{\sum_i s_i}\sum_i s_i\,\ell(y_i, f_\theta(x_i))
+    + \frac{\alpha}{2}\sum_l \|W_l\|_F^2 ,
+
+the same convention as :class:`~sksigmoid.SigmoidNeuronClassifier` and as
+PyTorch's ``weight_decay``. scikit-learn's MLP divides its penalty by the batch
+size instead (:math:`\frac{\alpha}{2 n_{batch}}\|W\|^2` added to the mean
+loss), so its ``alpha`` equals ours times the batch size.
+"""
+
+import math
+import time
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    _fit_context,
+)
+from sklearn.callback import CallbackSupportMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.utils import Bunch, check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_class_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+    unique_labels,
+)
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ._activations import ACTIVATIONS, get_activation
+from ._init import INITIALIZERS, get_initializer, initial_weights, resolve_init
+from ._network import Network, ParameterVector, running_statistics
+from ._numeric import log_sigmoid, log_softmax, sigmoid, softmax
+from ._optim import LearningRateSchedule, make_optimizer, minimize_lbfgs
+
+__all__ = ["DeepSigmoidMLP", "DeepSigmoidMLPRegressor"]
+
+STOCHASTIC_SOLVERS = ("sgd", "momentum", "nesterov", "adam")
+
+
+def _stochastic(estimator):
+    return estimator.solver != "lbfgs"
+
+
+def _hidden_sizes(hidden_layer_sizes):
+    sizes = (
+        [hidden_layer_sizes]
+        if isinstance(hidden_layer_sizes, Integral)
+        else list(hidden_layer_sizes)
+    )
+    if not all(isinstance(n, Integral) and n > 0 for n in sizes):
+        raise ValueError(
+            f"hidden_layer_sizes must be positive integers; got {hidden_layer_sizes!r}."
+        )
+    return [int(n) for n in sizes]
+
+
+def _gradient_norms(grads):
+    r""":math:`\|\partial L/\partial W_l\|_F` for every weight layer."""
+    return [math.sqrt(float(np.dot(g.ravel(), g.ravel()))) for g in grads.coefs]
+
+
+def _clip_global_norm(grads, max_norm):
+    r"""Rescale all gradients by :math:`\min(1, c / \|g\|_2)` (global-norm clipping)."""
+    norm = math.sqrt(float(np.dot(grads.flat, grads.flat)))
+    if norm > max_norm:
+        grads.flat *= max_norm / norm
+
+
+def _diverged(loss, epoch, batch, learning_rate):
+    return FloatingPointError(
+        f"The training loss became {loss} at epoch {epoch} (batch {batch}): the "
+        "optimisation diverged. Use a lower learning_rate_init (now "
+        f"{learning_rate:g}), set gradient_clip (e.g. 1.0), or scale the data."
+    )
+
+
+class _EpochRecord:
+    """Accumulates per-batch loss, gradient norms and saturation over an epoch."""
+
+    def __init__(self, n_layers, n_hidden):
+        self.loss = 0.0
+        self.weight = 0.0
+        self.n_batches = 0
+        self.grad_norms = np.zeros(n_layers)
+        self.saturated = np.zeros(n_hidden)
+
+    def add(self, loss, weight, backward=None):
+        self.loss += loss * weight
+        self.weight += weight
+        if backward is not None:
+            self.n_batches += 1
+            self.grad_norms += _gradient_norms(backward.grads)
+            self.saturated += backward.saturated
+
+    def means(self):
+        n = max(self.n_batches, 1)
+        return self.grad_norms / n, self.saturated / n
+
+
+class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
+    """Training loop and fitted state shared by the classifier and the regressor."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            Interval(Integral, 1, None, closed="left"),
+            "array-like",
+        ],
+        "activation": [StrOptions(set(ACTIVATIONS)), tuple],
+        "weight_init": [StrOptions({"auto", *INITIALIZERS}), callable],
+        "solver": [StrOptions({*STOCHASTIC_SOLVERS, "lbfgs"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 0, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "batch_norm": ["boolean"],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "gradient_clip": [None, Interval(Real, 0, None, closed="neither")],
+        "track_gradients": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="sigmoid",
+        *,
+        weight_init="auto",
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=1e-3,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        batch_norm=False,
+        dropout=0.0,
+        gradient_clip=None,
+        track_gradients=True,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.weight_init = weight_init
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.batch_norm = batch_norm
+        self.dropout = dropout
+        self.gradient_clip = gradient_clip
+        self.track_gradients = track_gradients
+
+    # -- configuration ---------------------------------------------------------
+
+    def _check_options(self, incremental):
+        hidden = _hidden_sizes(self.hidden_layer_sizes)
+        if not hidden and (self.batch_norm or self.dropout > 0):
+            option = "batch_norm=True" if self.batch_norm else "dropout > 0"
+            raise ValueError(
+                f"{option} acts on hidden layers, but hidden_layer_sizes is empty; "
+                "give at least one hidden layer or switch the option off."
+            )
+        if incremental and self.early_stopping:
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: there is no "
+                "held-out data across calls. Use fit, or set early_stopping=False."
+            )
+        if self.solver == "lbfgs" and self.dropout > 0:
+            raise ValueError(
+                "dropout makes the loss random, which L-BFGS cannot minimise; use "
+                "a stochastic solver or dropout=0."
+            )
+        return hidden
+
+    def _make_network(self):
+        return Network(
+            get_activation(self.activation),
+            self.out_activation_,
+            batch_norm=self.batch_norm,
+            dropout=self.dropout,
+        )
+
+    def _make_optimizer(self):
+        lr = float(self.learning_rate_init)
+        if self.solver == "adam":
+            return make_optimizer(
+                "adam",
+                learning_rate=lr,
+                beta_1=self.beta_1,
+                beta_2=self.beta_2,
+                epsilon=self.epsilon,
+            )
+        if self.solver == "sgd":
+            return make_optimizer("sgd", learning_rate=lr)
+        return make_optimizer(self.solver, learning_rate=lr, momentum=self.momentum)
+
+    # -- fitted state <-> flat parameters ----------------------------------------
+
+    def _initialize(self, layer_sizes, dtype, rng):
+        activation = get_activation(self.activation)
+        init = get_initializer(resolve_init(self.weight_init, activation.name))
+        params = ParameterVector(layer_sizes, self.batch_norm, dtype)
+        coefs = initial_weights(init, layer_sizes, rng, dtype)
+        hidden = layer_sizes[1:-1] if self.batch_norm else []
+        params.load(
+            coefs,
+            [np.zeros(n) for n in layer_sizes[1:]],
+            [np.ones(n) for n in hidden],
+            [np.zeros(n) for n in hidden],
+        )
+        self.n_layers_ = len(layer_sizes)
+        self.bn_running_means_, self.bn_running_vars_ = (
+            running_statistics(params) if self.batch_norm else ([], [])
+        )
+        self.loss_curve_ = []
+        self.validation_scores_ = [] if self.early_stopping else None
+        self.best_loss_ = np.inf if not self.early_stopping else None
+        self.best_validation_score_ = -np.inf if self.early_stopping else None
+        self._history = ([], [])
+        self.t_ = 0
+        self._optimizer = None
+        return params
+
+    def _parameters(self, dtype=None):
+        """The fitted arrays packed into a :class:`ParameterVector` (a copy)."""
+        dtype = self.coefs_[0].dtype if dtype is None else dtype
+        layer_sizes = [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+        params = ParameterVector(layer_sizes, self.batch_norm, dtype)
+        return params.load(
+            self.coefs_, self.intercepts_, self.bn_gammas_, self.bn_betas_
+        )
+
+    def _store(self, params, running):
+        self.coefs_ = [c.copy() for c in params.coefs]
+        self.intercepts_ = [b.copy() for b in params.intercepts]
+        self.bn_gammas_ = [g.copy() for g in params.gammas]
+        self.bn_betas_ = [b.copy() for b in params.betas]
+        if running is not None:
+            self.bn_running_means_ = [m.copy() for m in running[0]]
+            self.bn_running_vars_ = [v.copy() for v in running[1]]
+
+    def _running(self, dtype):
+        if not self.batch_norm:
+            return None
+        return (
+            [m.astype(dtype) for m in self.bn_running_means_],
+            [v.astype(dtype) for v in self.bn_running_vars_],
+        )
+
+    def _publish_history(self):
+        norms, saturated = self._history
+        n_layers = len(self.coefs_)
+        self.gradient_history_ = Bunch(
+            weight_grad_norms=np.array(norms, dtype=float).reshape(-1, n_layers),
+            saturated_fraction=np.array(saturated, dtype=float).reshape(
+                len(saturated), n_layers - 1
+            ),
+        )
+
+    # -- fitting ----------------------------------------------------------------
+
+    def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
+        hidden = self._check_options(incremental)
+        continuing = (incremental or self.warm_start) and hasattr(self, "coefs_")
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            dtype=[np.float64, np.float32],
+            multi_output=self._multi_output,
+            y_numeric=not self._is_classifier,
+            reset=not continuing,
+        )
+        Y = self._encode_targets(y, X.dtype, continuing, classes)
+        sample_weight = self._sample_weight(sample_weight, X, y)
+        rng = check_random_state(self.random_state)
+        if continuing:
+            params = self._parameters(X.dtype)
+        else:
+            layer_sizes = [X.shape[1], *hidden, Y.shape[1]]
+            params = self._initialize(layer_sizes, X.dtype, rng)
+        if incremental:
+            # one random stream across the calls of partial_fit
+            rng = self.__dict__.setdefault("_rng", rng)
+        running = self._running(X.dtype)
+        network = self._make_network()
+
+        max_epochs = 1 if incremental else self.max_iter
+        callback_ctx = self._init_callback_context(
+            max_subtasks=max_epochs + (self.solver == "lbfgs")
+        )
+        metadata = {"sample_weight": sample_weight}
+        callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y, metadata=metadata)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            if max_epochs == 0:
+                # The network at initialisation, as the gradient diagnostics
+                # measure it (Glorot & Bengio 2010 studied this state).
+                self.n_iter_ = 0
+                self._store(params, running)
+            elif self.solver == "lbfgs":
+                self._fit_lbfgs(network, params, running, X, Y, sample_weight)
+            else:
+                self._fit_stochastic(
+                    network,
+                    params,
+                    running,
+                    (X, Y, y, sample_weight),
+                    rng,
+                    max_epochs,
+                    incremental,
+                )
+        self._publish_history()
+        callback_ctx.call_on_fit_task_end(
+            estimator=self, X=X, y=y, metadata=metadata, reconstruction_attributes={}
+        )
+        return self
+
+    def _sample_weight(self, sample_weight, X, y):
+        """Sample weights times class weights, or None when all are equal."""
+        class_weight = getattr(self, "class_weight", None)
+        if sample_weight is None and class_weight is None:
+            return None
+        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        if class_weight is not None:
+            weights = compute_class_weight(class_weight, classes=self.classes_, y=y)
+            sample_weight = sample_weight * weights[
+                np.searchsorted(self.classes_, y)
+            ].astype(X.dtype)
+        if not sample_weight.sum() > 0:
+            raise ValueError("The sample weights sum to zero; nothing to fit.")
+        return sample_weight
+
+    def _fit_stochastic(
+        self, network, params, running, data, rng, max_epochs, incremental
+    ):
+        X, Y, y, sample_weight = data
+        X_val = y_val = None
+        if self.early_stopping:
+            X, X_val, Y, y_val, sample_weight = self._split(X, Y, y, sample_weight, rng)
+        n_samples = X.shape[0]
+        batch_size = (
+            min(200, n_samples)
+            if self.batch_size == "auto"
+            else min(self.batch_size, n_samples)
+        )
+        grads = params.zeros_like()
+        if not incremental or getattr(self, "_optimizer", None) is None:
+            self._optimizer = self._make_optimizer()
+            self._schedule = LearningRateSchedule(
+                self.learning_rate, self.learning_rate_init, self.power_t
+            )
+        if not incremental or not hasattr(self, "_best"):
+            self._no_improvement_count = 0
+            self._best = None
+        dropout_rng = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        order = np.empty(n_samples, dtype=np.intp)
+        shuffled = (np.empty_like(X), np.empty_like(Y))
+        weights = None if sample_weight is None else np.empty_like(sample_weight)
+        alpha = float(self.alpha)
+        converged = False
+        for _ in range(max_epochs):
+            epoch_ctx = self._callback_fit_ctx.subcontext(task_name="epoch")
+            epoch_ctx.call_on_fit_task_begin(estimator=self, X=X, y=Y)
+            start = time.perf_counter()
+            if self.shuffle:
+                order[:] = rng.permutation(n_samples)
+                Xs = np.take(X, order, axis=0, out=shuffled[0])
+                Ys = np.take(Y, order, axis=0, out=shuffled[1])
+                sws = (
+                    None
+                    if weights is None
+                    else np.take(sample_weight, order, out=weights)
+                )
+            else:
+                Xs, Ys, sws = X, Y, sample_weight
+            record = _EpochRecord(len(params.coefs), len(params.coefs) - 1)
+            for batch, begin in enumerate(range(0, n_samples, batch_size)):
+                rows = slice(begin, begin + batch_size)
+                self._train_batch(
+                    network,
+                    params,
+                    grads,
+                    running,
+                    Xs[rows],
+                    Ys[rows],
+                    None if sws is None else sws[rows],
+                    dropout_rng,
+                    alpha,
+                    record,
+                    (len(self.loss_curve_) + 1, batch),
+                )
+            converged = self._end_epoch(params, record, running, X_val, y_val, start)
+            stop_requested = epoch_ctx.call_on_fit_task_end(
+                estimator=self,
+                X=X,
+                y=Y,
+                reconstruction_attributes=lambda: self._attributes(params, running),
+            )
+            if converged or stop_requested:
+                break
+        if not (converged or incremental or stop_requested):
+            warnings.warn(
+                f"Stochastic optimiser: maximum iterations ({self.max_iter}) "
+                "reached and the optimisation hasn't converged yet.",
+                ConvergenceWarning,
+            )
+        if self.early_stopping and self._best is not None:
+            params.flat[...] = self._best[0]
+            running = self._best[1]
+        self._store(params, running)
+
+    def _train_batch(
+        self,
+        network,
+        params,
+        grads,
+        running,
+        Xb,
+        Yb,
+        swb,
+        rng,
+        alpha,
+        record,
+        where,
+    ):
+        """One optimiser step on a mini-batch: forward, loss, backward, step."""
+        batch_weight = Xb.shape[0] if swb is None else float(swb.sum())
+        if batch_weight == 0:
+            return
+        forward = network.forward(params, Xb, training=True, running=running, rng=rng)
+        loss = network.data_loss(Yb, forward.output, swb)
+        if not math.isfinite(loss):
+            raise _diverged(loss, *where, self._schedule.rate(self.t_))
+        backward = network.backward(
+            params,
+            forward,
+            Yb,
+            swb,
+            alpha=alpha,
+            grads=grads,
+            count_saturated=self.track_gradients,
+        )
+        record.add(loss, batch_weight, backward if self.track_gradients else None)
+        if self.gradient_clip is not None:
+            _clip_global_norm(grads, self.gradient_clip)
+        self._optimizer.learning_rate = self._schedule.rate(self.t_)
+        self._optimizer.step([params.flat], [grads.flat])
+        self.t_ += Xb.shape[0]
+
+    def _split(self, X, Y, y, sample_weight, rng):
+        stratify = y if self._is_classifier else None
+        arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
+        parts = train_test_split(
+            *arrays,
+            test_size=self.validation_fraction,
+            random_state=rng,
+            stratify=stratify,
+        )
+        X_train, X_val, Y_train, _, _, y_val = parts[:6]
+        sw_train = None if sample_weight is None else parts[6]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small: increase validation_fraction or "
+                "the number of samples, or set early_stopping=False."
+            )
+        return X_train, X_val, Y_train, y_val, sw_train
+
+    def _end_epoch(self, params, record, running, X_val, y_val, start):
+        """Record the epoch; return whether training should stop."""
+        loss = record.loss / max(record.weight, 1e-300)
+        loss += Network.penalty(params, float(self.alpha))
+        self.loss_curve_.append(loss)
+        self.loss_ = loss
+        if self.track_gradients:
+            norms, saturated = record.means()
+            self._history[0].append(norms)
+            self._history[1].append(saturated)
+        self.n_iter_ = len(self.loss_curve_)
+        if self.verbose:
+            print(
+                f"Epoch {self.n_iter_}, loss = {loss:.8f} "
+                f"({time.perf_counter() - start:.2f} s)"
+            )
+        if X_val is not None:
+            score = self._validation_score(params, running, X_val, y_val)
+            self.validation_scores_.append(score)
+            improved = score > self.best_validation_score_ + self.tol
+            if score > self.best_validation_score_:
+                self.best_validation_score_ = score
+                best_running = (
+                    None
+                    if running is None
+                    else (
+                        [m.copy() for m in running[0]],
+                        [v.copy() for v in running[1]],
+                    )
+                )
+                self._best = (params.flat.copy(), best_running)
+        else:
+            improved = loss < self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, loss)
+        self._no_improvement_count = 0 if improved else self._no_improvement_count + 1
+        if self._no_improvement_count > self.n_iter_no_change:
+            self._no_improvement_count = 0
+            if not self._schedule.reduce():
+                return True
+        return False
+
+    def _validation_score(self, params, running, X_val, y_val):
+        self._store(params, running)
+        prediction = self.predict(X_val)
+        if self._is_classifier:
+            return accuracy_score(y_val, prediction)
+        return r2_score(y_val, prediction)
+
+    def _fit_lbfgs(self, network, params, running, X, Y, sample_weight):
+        grads = params.zeros_like()
+        alpha = float(self.alpha)
+        last = {}
+
+        def loss_and_grad(w):
+            params.flat[...] = w
+            loss, backward = network.loss_and_grad(
+                params, X, Y, sample_weight, alpha=alpha, grads=grads
+            )
+            if not math.isfinite(loss):
+                raise _diverged(loss, len(self.loss_curve_) + 1, 0, 0.0)
+            last["loss"], last["norms"] = loss, _gradient_norms(grads)
+            return loss, grads.flat.astype(np.float64)
+
+        contexts = [self._callback_fit_ctx.subcontext(task_name="lbfgs-iteration")]
+        contexts[-1].call_on_fit_task_begin(estimator=self, X=X, y=Y)
+
+        def on_iteration(w):
+            self.loss_curve_.append(last["loss"])
+            if self.track_gradients:
+                self._history[0].append(last["norms"])
+            contexts[-1].call_on_fit_task_end(estimator=self, X=X, y=Y)
+            contexts.append(
+                self._callback_fit_ctx.subcontext(task_name="lbfgs-iteration")
+            )
+            contexts[-1].call_on_fit_task_begin(estimator=self, X=X, y=Y)
+
+        w, n_iter, _ = minimize_lbfgs(
+            loss_and_grad,
+            params.flat,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            callback=on_iteration,
+        )
+        contexts[-1].call_on_fit_task_end(estimator=self)
+        params.flat[...] = w
+        loss, _ = network.loss_and_grad(params, X, Y, sample_weight, alpha=alpha)
+        if self.batch_norm:
+            running = self._full_batch_statistics(network, params, X)
+        self.n_iter_ = n_iter
+        self.loss_ = loss
+        self.best_loss_ = loss
+        self._store(params, running)
+
+    def _full_batch_statistics(self, network, params, X):
+        exact = Network(
+            network.activation, network.output, batch_norm=True, momentum=1.0
+        )
+        running = running_statistics(params)
+        exact.forward(params, X, training=True, running=running)
+        return running
+
+    def _attributes(self, params, running):
+        """Fitted attributes at the current parameters (for callbacks)."""
+        attributes = {
+            "coefs_": [c.copy() for c in params.coefs],
+            "intercepts_": [b.copy() for b in params.intercepts],
+            "bn_gammas_": [g.copy() for g in params.gammas],
+            "bn_betas_": [b.copy() for b in params.betas],
+            "n_iter_": len(self.loss_curve_),
+        }
+        if running is not None:
+            attributes["bn_running_means_"] = [m.copy() for m in running[0]]
+            attributes["bn_running_vars_"] = [v.copy() for v in running[1]]
+        return attributes
+
+    # -- inference --------------------------------------------------------------
+
+    def _output(self, X):
+        """Output pre-activations (logits, or predictions) for ``X``."""
+        check_is_fitted(self)
+        X = validate_data(self, X, dtype=[np.float64, np.float32], reset=False)
+        params = self._parameters()
+        if X.dtype != params.flat.dtype:
+            X = X.astype(params.flat.dtype)
+        network = self._make_network()
+        forward = network.forward(params, X, running=self._running(X.dtype))
+        return forward.output.copy()
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = False
+        return tags
+
+
+class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
+    r"""Multi-layer perceptron classifier with a selectable hidden activation.
+
+    Hidden layers apply an element-wise activation (the sigmoid by default);
+    the output is one logistic unit for two classes and a softmax otherwise,
+    trained on the mean log-loss plus :math:`\frac{\alpha}{2}\sum_l\|W_l\|_F^2`.
+    Weights use scikit-learn's layout (``coefs_[l]`` of shape (fan_in,
+    fan_out)), so they can be moved to and from
+    :class:`~sklearn.neural_network.MLPClassifier`.
+
+    With ``track_gradients=True`` the training records, for every epoch and
+    weight layer, the mean over mini-batches of :math:`\|\partial L/\partial
+    W_l\|_F` and the fraction of saturated hidden units (those with
+    :math:`|f'(z)| < 0.01`; for the sigmoid, :math:`\sigma(z)` outside
+    [0.0101, 0.9899]), read from the backward pass of training itself.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Widths of the hidden layers; ``()`` is a single neuron (binary) or
+        softmax regression.
+    activation : str or (callable, callable), default="sigmoid"
+        ``"sigmoid"``, ``"tanh"``, ``"relu"``, ``"leaky_relu"`` (slope 0.01),
+        ``"elu"``, ``"gelu"`` (exact), ``"silu"``, ``"softplus"``,
+        ``"softsign"``, ``"hard_sigmoid"`` (:math:`\mathrm{clip}(z/6+1/2, 0, 1)`),
+        ``"identity"``, or a pair ``(function, derivative)`` of element-wise
+        functions of the pre-activation, checked against finite differences.
+    weight_init : str or callable, default="auto"
+        ``"auto"`` (Glorot uniform, or He uniform for the ReLU family),
+        ``"glorot_uniform"``, ``"glorot_normal"``, ``"he_uniform"``,
+        ``"he_normal"``, ``"lecun_normal"``, ``"standard"``, or a callable
+        ``(fan_in, fan_out, random_state) -> ndarray (fan_in, fan_out)``.
+        Intercepts start at zero.
+    solver : {"sgd", "momentum", "nesterov", "adam", "lbfgs"}, default="adam"
+    alpha : float, default=1e-4
+        L2 penalty :math:`\frac{\alpha}{2}\sum_l\|W_l\|_F^2` added to the mean
+        loss (scikit-learn's MLP ``alpha`` is this times the batch size).
+    batch_size : int or "auto", default="auto"
+        ``min(200, n_samples)`` for ``"auto"``; ignored by lbfgs.
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Schedule of the step size of the stochastic solvers (see
+        :class:`~sksigmoid._optim.LearningRateSchedule`).
+    learning_rate_init : float, default=1e-3
+    power_t : float, default=0.5
+        Exponent of ``"invscaling"``.
+    max_iter : int, default=200
+        Epochs for the stochastic solvers, iterations for lbfgs; 0 leaves
+        the network at its initialisation (no training).
+    shuffle : bool, default=True
+    random_state : int, RandomState instance or None, default=None
+        Drives initialisation, shuffling, the validation split and dropout;
+        an int gives bit-identical weights.
+    tol : float, default=1e-4
+        Training stops when the loss (or validation score) fails to improve by
+        ``tol`` for ``n_iter_no_change`` consecutive epochs.
+    verbose : bool, default=False
+    warm_start : bool, default=False
+    momentum : float, default=0.9
+        For ``"momentum"`` and ``"nesterov"``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified), stop when
+        its accuracy stalls and restore the best weights.
+    validation_fraction : float, default=0.1
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Adam's parameters.
+    n_iter_no_change : int, default=10
+    batch_norm : bool, default=False
+        Batch normalisation before each hidden activation (batch statistics in
+        training; running statistics with momentum 0.1 for prediction).
+    dropout : float, default=0.0
+        Inverted dropout probability on hidden units during training.
+    gradient_clip : float or None, default=None
+        Maximum global L2 norm of the gradient of a step.
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies the sample weights.
+    track_gradients : bool, default=True
+        Record :attr:`gradient_history_`, from the backward pass of training
+        itself (about 2% of the training time, ``benchmarks/bench_mlp.py``).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    coefs_ : list of ndarray
+        ``coefs_[l]`` of shape (fan_in, fan_out).
+    intercepts_ : list of ndarray
+    bn_gammas_, bn_betas_ : list of ndarray
+        Batch-norm scales and shifts per hidden layer (empty without batch norm).
+    bn_running_means_, bn_running_vars_ : list of ndarray
+        Running statistics used at prediction.
+    n_layers_ : int
+        Number of layers including input and output.
+    n_outputs_ : int
+    out_activation_ : {"logistic", "softmax"}
+    loss_ : float
+        Loss of the last epoch (or of the final L-BFGS point).
+    loss_curve_ : list of float
+        Training loss per epoch: the weighted mean of the mini-batch losses of
+        the epoch plus the L2 term at the epoch's end (per iteration for lbfgs).
+    validation_scores_ : list of float or None
+        Accuracy on the held-out set per epoch, with early stopping.
+    best_validation_score_ : float or None
+    best_loss_ : float or None
+    n_iter_ : int
+    t_ : int
+        Number of training samples seen by the stochastic solvers.
+    gradient_history_ : Bunch
+        ``weight_grad_norms`` (n_epochs, n_weight_layers): mean over batches of
+        :math:`\|\partial L/\partial W_l\|_F` (for lbfgs: at each iteration);
+        ``saturated_fraction`` (n_epochs, n_hidden_layers). Empty when
+        ``track_gradients=False``.
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+
+    See Also
+    --------
+    DeepSigmoidMLPRegressor : The regressor on the same network.
+    sklearn.neural_network.MLPClassifier : scikit-learn's MLP.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sksigmoid import DeepSigmoidMLP
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = DeepSigmoidMLP((32, 32), max_iter=30, random_state=0).fit(X / 16, y)
+    >>> clf.gradient_history_.weight_grad_norms.shape
+    (30, 3)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseDeepMLP._parameter_constraints,
+        "class_weight": [dict, StrOptions({"balanced"}), None],
+    }
+    _is_classifier = True
+    _multi_output = False
+    # Full-batch, unshuffled Adam is deterministic, so fitting with integer
+    # sample weights follows the same path as fitting on repeated rows.
+    _check_estimator_params = {
+        "hidden_layer_sizes": (5,),
+        "batch_size": 1_000_000,
+        "shuffle": False,
+        "learning_rate_init": 0.05,
+        "max_iter": 200,
+        "tol": 0.0,
+        "random_state": 0,
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="sigmoid",
+        *,
+        weight_init="auto",
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=1e-3,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        batch_norm=False,
+        dropout=0.0,
+        gradient_clip=None,
+        class_weight=None,
+        track_gradients=True,
+    ):
+        shared = {
+            name: value
+            for name, value in locals().items()
+            if name not in ("self", "class_weight", "__class__")
+        }
+        super().__init__(**shared)
+        self.class_weight = class_weight
+
+    def _encode_targets(self, y, dtype, continuing, classes):
+        check_classification_targets(y)
+        if classes is not None:
+            self.classes_ = np.asarray(classes)
+        elif not continuing:
+            self.classes_ = unique_labels(y)
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"{type(self).__name__} needs samples of at least 2 classes in the "
+                f"data, but it contains only one class: {self.classes_[0]!r}."
+            )
+        unseen = np.setdiff1d(np.unique(y), self.classes_)
+        if unseen.size:
+            raise ValueError(
+                f"y contains labels {unseen.tolist()} not in classes_ "
+                f"{self.classes_.tolist()}."
+            )
+        codes = np.searchsorted(self.classes_, y)
+        binary = len(self.classes_) == 2
+        self.n_outputs_ = 1 if binary else len(self.classes_)
+        self.out_activation_ = "logistic" if binary else "softmax"
+        if binary:
+            return (codes == 1).astype(dtype).reshape(-1, 1)
+        Y = np.zeros((len(y), len(self.classes_)), dtype=dtype)
+        Y[np.arange(len(y)), codes] = 1
+        return Y
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data ``X`` and labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(_stochastic)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch over ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        classes : array-like of shape (n_classes,), default=None
+            All labels; required on the first call.
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        first = _check_partial_fit_first_call(self, classes)
+        return self._fit(
+            X,
+            y,
+            sample_weight,
+            incremental=True,
+            classes=self.classes_ if first else None,
+        )
+
+    def decision_function(self, X):
+        """Output logits: shape (n_samples,) for two classes, else (n_samples, n_classes)."""
+        Z = self._output(X)
+        return Z.ravel() if Z.shape[1] == 1 else Z
+
+    def predict(self, X):
+        """Most probable class for each sample."""
+        Z = self._output(X)
+        if Z.shape[1] == 1:
+            return self.classes_[(Z.ravel() > 0).astype(int)]
+        return self.classes_[np.argmax(Z, axis=1)]
+
+    def predict_proba(self, X):
+        """Class probabilities, :math:`[1-g(z), g(z)]` or :math:`\\mathrm{softmax}(Z)`."""
+        Z = self._output(X)
+        if Z.shape[1] == 1:
+            p = sigmoid(Z.ravel())
+            return np.column_stack([1 - p, p])
+        return softmax(Z)
+
+    def predict_log_proba(self, X):
+        """Log class probabilities, without log(0) for confident predictions."""
+        Z = self._output(X)
+        if Z.shape[1] == 1:
+            z = Z.ravel()
+            return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
+        return log_softmax(Z, axis=1)
+
+
+class DeepSigmoidMLPRegressor(RegressorMixin, _BaseDeepMLP):
+    r"""Multi-layer perceptron regressor with a selectable hidden activation.
+
+    The network of :class:`DeepSigmoidMLP` with an identity output, trained on
+    half the mean squared error, :math:`\frac{1}{2\sum s}\sum_i s_i\|\hat y_i -
+    y_i\|^2`, plus :math:`\frac{\alpha}{2}\sum_l\|W_l\|_F^2`. Multi-output
+    targets are supported.
+
+    Each parameter and attribute means what it means for
+    :class:`DeepSigmoidMLP` (which has ``class_weight`` besides); early
+    stopping monitors the :math:`R^2` of the held-out data.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+    activation : str or (callable, callable), default="sigmoid"
+    weight_init : str or callable, default="auto"
+    solver : {"sgd", "momentum", "nesterov", "adam", "lbfgs"}, default="adam"
+    alpha : float, default=1e-4
+    batch_size : int or "auto", default="auto"
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+    learning_rate_init : float, default=1e-3
+    power_t : float, default=0.5
+    max_iter : int, default=200
+    shuffle : bool, default=True
+    random_state : int, RandomState instance or None, default=None
+    tol : float, default=1e-4
+    verbose : bool, default=False
+    warm_start : bool, default=False
+    momentum : float, default=0.9
+    early_stopping : bool, default=False
+    validation_fraction : float, default=0.1
+    beta_1 : float, default=0.9
+    beta_2 : float, default=0.999
+    epsilon : float, default=1e-8
+    n_iter_no_change : int, default=10
+    batch_norm : bool, default=False
+    dropout : float, default=0.0
+    gradient_clip : float or None, default=None
+    track_gradients : bool, default=True
+
+    Attributes
+    ----------
+    coefs_ : list of ndarray
+    intercepts_ : list of ndarray
+    bn_gammas_, bn_betas_ : list of ndarray
+    bn_running_means_, bn_running_vars_ : list of ndarray
+    n_layers_ : int
+    n_outputs_ : int
+    out_activation_ : "identity"
+    loss_ : float
+    loss_curve_ : list of float
+    validation_scores_ : list of float or None
+    best_validation_score_ : float or None
+    best_loss_ : float or None
+    n_iter_ : int
+    t_ : int
+    gradient_history_ : Bunch
+    n_features_in_ : int
+    feature_names_in_ : ndarray of str
+
+    See Also
+    --------
+    DeepSigmoidMLP : The classifier.
+    sklearn.neural_network.MLPRegressor : scikit-learn's MLP.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sksigmoid import DeepSigmoidMLPRegressor
+    >>> X = np.linspace(-2, 2, 200).reshape(-1, 1)
+    >>> reg = DeepSigmoidMLPRegressor((16,), "tanh", solver="lbfgs", random_state=0)
+    >>> reg.fit(X, np.sin(X).ravel()).score(X, np.sin(X).ravel()) > 0.99
+    True
+    """
+
+    _is_classifier = False
+    _multi_output = True
+    _check_estimator_params = DeepSigmoidMLP._check_estimator_params
+
+    def _encode_targets(self, y, dtype, continuing, classes):
+        self._y_1d = y.ndim == 1
+        Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)
+        self.n_outputs_ = Y.shape[1]
+        self.out_activation_ = "identity"
+        return Y
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the network to data ``X`` and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        sample_weight : array-like of shape (n_samples,), default=None
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(_stochastic)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch over ``(X, y)``, continuing from the current weights.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def predict(self, X):
+        """Predicted targets, of shape (n_samples,) for a 1-D training target."""
+        Z = self._output(X)
+        return Z.ravel() if self._y_1d else Z
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
