@@ -19,15 +19,15 @@ vary from run to run, the other numbers are deterministic):
    either (+0.40 in layer 1, growing to +3.2 in layer 8). Batch normalisation
    does not centre the sigmoid's *output* (+0.50), it centres its *input*.
 2. **The exponential's cost.** One epoch of forward and backward passes costs
-   1.05-1.35x relu's CPU time for the sigmoid (1.05-1.25x for tanh) in
-   three runs: the matrix products dominate at this width, so the exponential
+   1.05-1.46x relu's CPU time for the sigmoid (1.05-1.25x for tanh) in
+   four runs: the matrix products dominate at this width, so the exponential
    costs little. Batch normalisation costs 1.8-2.3x relu's time.
 3. **Saturation and vanishing gradients.** In the first epoch the sigmoid's
    first weight layer receives 1e-3 of the output layer's gradient norm
    (relu: 1.0, tanh: 1.7), and 3e-4 after 40 epochs: with
    :math:`\\sigma' \\le 1/4` per layer, eight layers attenuate by up to
    :math:`4^{-8}`. The units are not saturated in the strict sense (the share
-   with :math:`\\sigma'(z) < 0.01` is 0): the bound 1/4 alone starves the
+   of activations within 0.01 of 0 or 1 is 0): the bound 1/4 alone starves the
    early layers. The plain sigmoid network stays at chance (test accuracy
    0.10) while tanh, relu and sigmoid with batch normalisation reach 0.969,
    0.967 and 0.976; batch normalisation lifts the sigmoid's ratio to 0.4 in

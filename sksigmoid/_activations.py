@@ -30,16 +30,60 @@ __all__ = [
     "ACTIVATIONS",
     "RELU_FAMILY",
     "NONNEGATIVE_SLOPE",
-    "SATURATION_THRESHOLD",
+    "SATURATION_EPS",
+    "ASYMPTOTES",
+    "saturated_mask",
+    "saturated_fraction",
     "get_activation",
     "validate_activation_pair",
 ]
 
-#: A hidden unit counts as saturated where its local derivative
-#: :math:`|f'(z)|` is below this value: for the sigmoid where
-#: :math:`\sigma(z) \notin [0.0101, 0.9899]` (:math:`|z| > 4.6`), for tanh where
-#: :math:`|z| > 3.0`, for the ReLU family where the unit is off.
-SATURATION_THRESHOLD = 0.01
+#: A unit of a bounded activation is saturated when its activation lies within
+#: this distance of an asymptote (:data:`ASYMPTOTES`): for the sigmoid where
+#: :math:`\sigma(z) \notin (0.01, 0.99)` (:math:`|z| > 4.6`, so
+#: :math:`\sigma'(z) < 0.0099`), for tanh where :math:`|z| > 2.65`. The MLP's
+#: ``gradient_history_`` and :class:`~sksigmoid.GradientDiagnostics` (its
+#: default ``saturation_eps``) both use this definition.
+SATURATION_EPS = 0.01
+
+#: Asymptotes of the bounded activations; the others (ReLU family, identity,
+#: user pairs) never count as saturated -- an inactive ReLU unit is "dead" or
+#: "off", which the diagnostics report separately.
+ASYMPTOTES = {
+    "sigmoid": (0.0, 1.0),
+    "hard_sigmoid": (0.0, 1.0),
+    "tanh": (-1.0, 1.0),
+    "softsign": (-1.0, 1.0),
+}
+
+
+def saturated_mask(activations, activation_name, eps=SATURATION_EPS):
+    r"""Where :math:`\min_a |h - a| \le \varepsilon` over the asymptotes :math:`a`.
+
+    Parameters
+    ----------
+    activations : ndarray
+    activation_name : str
+    eps : float, default=SATURATION_EPS
+
+    Returns
+    -------
+    ndarray of bool, same shape (all False for unbounded activations)
+    """
+    low, high = ASYMPTOTES.get(activation_name, (-np.inf, np.inf))
+    return (activations <= low + eps) | (activations >= high - eps)
+
+
+def saturated_fraction(activations, activation_name, eps=SATURATION_EPS):
+    """Share of the entries of ``activations`` that :func:`saturated_mask` marks."""
+    if activation_name not in ASYMPTOTES or activations.size == 0:
+        return 0.0
+    low, high = ASYMPTOTES[activation_name]
+    # the two tails are disjoint (eps <= 0.5), so their counts add up
+    count = np.count_nonzero(activations <= low + eps)
+    count += np.count_nonzero(activations >= high - eps)
+    return count / activations.size
+
 
 LEAKY_SLOPE = 0.01
 

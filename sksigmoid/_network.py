@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import NONNEGATIVE_SLOPE, SATURATION_THRESHOLD
+from ._activations import saturated_fraction
 from ._numeric import binary_log_loss, log_loss_gradient, multinomial_log_loss
 
 __all__ = [
@@ -246,9 +246,9 @@ class Backward:
         layer ``l``), for every layer including the output: the signal whose
         shrinking through the layers is the vanishing gradient.
     saturated : list of float or None
-        Per hidden layer, the fraction of (sample, unit) pairs with
-        :math:`|f'(Z)| <` :data:`~sksigmoid._activations.SATURATION_THRESHOLD`
-        (only when the backward pass was asked to count it).
+        Per hidden layer, the fraction of (sample, unit) activations within
+        :data:`~sksigmoid._activations.SATURATION_EPS` of an asymptote of a
+        bounded activation (only when the backward pass was asked to count it).
     """
 
     def __init__(self, grads, deltas, saturated=None):
@@ -499,7 +499,7 @@ class Network:
                 self._activation_backward(deltas[layer - 1], layer - 1, forward, ws)
         if alpha:
             grads.weights_flat[...] += alpha * params.weights_flat
-        saturated = self._saturated_fractions(ws) if count_saturated else None
+        saturated = self._saturated_fractions(ws.forward) if count_saturated else None
         return Backward(grads, list(deltas), saturated)
 
     def _activation_backward(self, delta, k, forward, ws):
@@ -511,17 +511,13 @@ class Network:
         )
         delta *= slope
 
-    def _saturated_fractions(self, ws):
-        """Per hidden layer, the share of :math:`|f'(z)|` below the threshold.
-
-        The local derivatives of all hidden layers sit in one buffer (from
-        this backward pass), so one comparison covers them all.
-        """
-        slopes = ws.slopes
-        if self.activation.name not in NONNEGATIVE_SLOPE:
-            slopes = np.abs(slopes)
-        np.less(slopes, SATURATION_THRESHOLD, out=ws.below)
-        return [np.count_nonzero(block) / block.size for block in ws.below_blocks]
+    def _saturated_fractions(self, forward):
+        """Per hidden layer, the share of units within ``SATURATION_EPS`` of an
+        asymptote (:func:`~sksigmoid._activations.saturated_fraction`), read off
+        the activations the forward pass kept."""
+        return [
+            saturated_fraction(A, self.activation.name) for A in forward.activations
+        ]
 
     def _normalize_backward(self, delta, k, params, grads, ws):
         forward = ws.forward
@@ -598,12 +594,8 @@ class _Workspace:
         self.slope_sizes = np.array([n_samples * width for width in hidden], dtype=int)
         self.slope_starts = np.cumsum([0, *self.slope_sizes])[:-1]
         self.slopes = np.empty(int(self.slope_sizes.sum()), dtype=dtype)
-        self.below = np.empty(self.slopes.size, dtype=bool)
         blocks = list(zip(self.slope_starts, self.slope_sizes, hidden, strict=True))
         self.scratch = [
             self.slopes[start : start + size].reshape(n_samples, width)
             for start, size, width in blocks
-        ]
-        self.below_blocks = [
-            self.below[start : start + size] for start, size, _ in blocks
         ]

@@ -22,52 +22,20 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._activations import RELU_FAMILY, get_activation
+from ._activations import (
+    RELU_FAMILY,
+    SATURATION_EPS,
+    get_activation,
+    saturated_fraction,
+    saturated_mask,
+)
 from ._network import Network, ParameterVector, running_statistics
 from .mlp import DeepSigmoidMLP
 
-__all__ = ["GradientDiagnostics", "ASYMPTOTES"]
-
-#: Asymptotes of the bounded activations. A unit's activation is saturated
-#: when it lies within ``saturation_eps`` of one of them; activations not
-#: listed here (ReLU family, identity, user pairs) never count as saturated.
-ASYMPTOTES = {
-    "sigmoid": (0.0, 1.0),
-    "hard_sigmoid": (0.0, 1.0),
-    "tanh": (-1.0, 1.0),
-    "softsign": (-1.0, 1.0),
-}
+__all__ = ["GradientDiagnostics"]
 
 #: Per hidden layer, the columns of :meth:`GradientDiagnostics.transform`.
 FEATURES = ("saturation", "mean_activation", "sensitivity")
-
-
-def saturated_mask(activations, activation_name, eps):
-    r"""Where :math:`\min_a |h - a| \le \varepsilon` over the asymptotes :math:`a`.
-
-    Parameters
-    ----------
-    activations : ndarray of shape (n_samples, n_units)
-    activation_name : str
-    eps : float
-
-    Returns
-    -------
-    ndarray of bool, same shape (all False for unbounded activations)
-    """
-    low, high = ASYMPTOTES.get(activation_name, (-np.inf, np.inf))
-    return (activations <= low + eps) | (activations >= high - eps)
-
-
-def saturated_fraction(activations, activation_name, eps):
-    """Share of the entries of ``activations`` that :func:`saturated_mask` marks."""
-    if activation_name not in ASYMPTOTES:
-        return 0.0
-    low, high = ASYMPTOTES[activation_name]
-    # the two tails are disjoint (eps <= 0.5), so their counts add up
-    count = np.count_nonzero(activations <= low + eps)
-    count += np.count_nonzero(activations >= high - eps)
-    return count / activations.size
 
 
 def mean_and_std(H):
@@ -288,10 +256,12 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         (``estimator_`` is ``estimator`` itself). Otherwise ``fit`` fits a
         clone on ``(X, y)``.
     saturation_eps : float, default=0.01
-        A unit of a bounded activation (:data:`ASYMPTOTES`: sigmoid,
+        A unit of a bounded activation
+        (:data:`~sksigmoid._activations.ASYMPTOTES`: sigmoid,
         hard_sigmoid, tanh, softsign) is saturated when its activation is
         within ``saturation_eps`` of an asymptote. For the sigmoid, 0.01 means
-        :math:`|z| > 4.6`, where :math:`\sigma'(z) < 0.01`.
+        :math:`|z| > 4.6`, where :math:`\sigma'(z) < 0.01` (the definition the
+        MLP's ``gradient_history_`` uses).
     vanishing_threshold : float, default=0.01
         Verdict "vanishing" when ``vanishing_ratio_`` is below it.
     exploding_threshold : float, default=100.0
@@ -378,7 +348,7 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         estimator=None,
         *,
         prefit=False,
-        saturation_eps=0.01,
+        saturation_eps=SATURATION_EPS,
         vanishing_threshold=0.01,
         exploding_threshold=100.0,
         saturation_threshold=0.5,

@@ -676,9 +676,11 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
 
     With ``track_gradients=True`` the training records, for every epoch and
     weight layer, the mean over mini-batches of :math:`\|\partial L/\partial
-    W_l\|_F` and the fraction of saturated hidden units (those with
-    :math:`|f'(z)| < 0.01`; for the sigmoid, :math:`\sigma(z)` outside
-    [0.0101, 0.9899]), read from the backward pass of training itself.
+    W_l\|_F` and the fraction of saturated hidden units (activations within
+    0.01 of an asymptote of a bounded activation -- for the sigmoid,
+    :math:`\sigma(z)` outside (0.01, 0.99) -- the definition
+    :class:`~sksigmoid.GradientDiagnostics` uses too), read from the forward
+    and backward passes of training itself.
 
     Parameters
     ----------

@@ -10,18 +10,10 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
-from threadpoolctl import threadpool_limits
 
 from sksigmoid import DeepSigmoidMLP, DeepSigmoidMLPRegressor, SigmoidNeuronClassifier
 
 pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
-
-
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    # small matrices: BLAS threads only add synchronisation
-    with threadpool_limits(1):
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +112,9 @@ def test_gradient_history_shows_sigmoid_gradients_vanishing(digits):
     sig, relu = (history[a].weight_grad_norms[0] for a in ["sigmoid", "relu"])
     assert sig[0] / sig[-1] < 0.05  # first layer starved relative to the output
     assert sig[0] / sig[-1] < relu[0] / relu[-1]
-    assert np.all(history["relu"].saturated_fraction > 0.1)  # units switched off
+    # saturation is nearness to an asymptote: unbounded ReLU units never count
+    assert np.all(history["relu"].saturated_fraction == 0)
+    assert np.all(history["sigmoid"].saturated_fraction >= 0)
     off = small(track_gradients=False).fit(X, y).gradient_history_
     assert off.weight_grad_norms.shape == (0, 3)
 

@@ -4,7 +4,6 @@ from functools import partial
 
 import numpy as np
 import pytest
-from threadpoolctl import threadpool_limits
 
 from sksigmoid._activations import ACTIVATIONS, get_activation
 from sksigmoid._init import INITIALIZERS, get_initializer, initial_weights
@@ -21,13 +20,6 @@ INITS = [*sorted(INITIALIZERS), lambda i, o, rng: rng.normal(0, 0.7, (i, o))]
 # Kinks of the piecewise activations: finite differences need |z - kink| >> h.
 KINKS = {"relu": [0.0], "leaky_relu": [0.0], "hard_sigmoid": [-3.0, 3.0]}
 STEP = 1e-6
-
-
-@pytest.fixture(autouse=True)
-def one_blas_thread():
-    # the matrices are tiny: BLAS threads only add synchronisation
-    with threadpool_limits(1):
-        yield
 
 
 def make_problem(output, n_hidden, batch_norm, init, seed):

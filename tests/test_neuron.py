@@ -20,22 +20,12 @@ from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_val_sco
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
-from threadpoolctl import threadpool_limits
 
 from sksigmoid import SigmoidNeuronClassifier
 from sksigmoid.exceptions import SeparationWarning
 from sksigmoid.neuron import _NeuronObjective
 
 SOLVERS = ["newton", "lbfgs", "gd", "sgd"]
-
-
-@pytest.fixture(autouse=True, scope="module")
-def one_blas_thread():
-    # The fits here are tiny; on a shared 2-core machine, numpy's and scipy's
-    # two OpenBLAS thread pools busy-waiting against each other make them up
-    # to 50x slower. One thread changes no result, only the runtime.
-    with threadpool_limits(1):
-        yield
 
 
 @cache

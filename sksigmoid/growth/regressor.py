@@ -1008,8 +1008,10 @@ def _polish(residuals, jacobian, x, lower, upper, max_steps=10):
         candidate = x + step
         if not size < previous or np.any((candidate <= lower) | (candidate >= upper)):
             break
+        # the next step as the contraction predicts it (this one after the first)
+        predicted = size * size / previous if np.isfinite(previous) else size
         x, previous = candidate, size
-        if size <= 1e-12 * np.linalg.norm(x):  # beyond the digits anyone certifies
+        if predicted <= 1e-12 * np.linalg.norm(x):  # beyond any certified digit
             break
     return x
 
