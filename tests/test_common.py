@@ -6,6 +6,13 @@ new estimator is checked without editing this file. An estimator class may set
 epochs to keep the checks fast); no check is marked as an expected failure.
 """
 
+import warnings
+
+import joblib
+import numpy as np
+import pytest
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import cross_val_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sksigmoid.utils.discovery import all_estimators
@@ -24,3 +31,53 @@ def test_all_estimators_finds_the_public_estimators():
 @parametrize_with_checks(list(_instances()))
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
+
+
+def _small_problem(estimator):
+    """A small data set of the kind the estimator fits (classification or not)."""
+    from sklearn.base import is_classifier, is_regressor
+    from sklearn.datasets import make_classification, make_regression
+
+    if is_classifier(estimator):
+        return make_classification(
+            120, 4, n_informative=3, n_redundant=0, random_state=0
+        )
+    if is_regressor(estimator):
+        X, y = make_regression(120, 1, noise=1.0, random_state=0)
+        return X, 1 / (1 + np.exp(-X[:, 0])) * 10 + y / 100  # a sigmoidal trend
+    return make_classification(120, 4, n_informative=3, n_redundant=0, random_state=0)
+
+
+def _scores(estimator, X, y, n_jobs):
+    scoring = None if hasattr(estimator, "score") else _variance_of_transform
+    return cross_val_score(estimator, X, y, cv=3, n_jobs=n_jobs, scoring=scoring)
+
+
+def _variance_of_transform(estimator, X, y=None):
+    return float(np.var(estimator.transform(X)))
+
+
+@pytest.mark.parametrize(
+    "estimator", list(_instances()), ids=lambda est: type(est).__name__
+)
+def test_parallel_and_dask_backends_give_the_sequential_scores(estimator):
+    from dask.distributed import Client
+
+    X, y = _small_problem(estimator)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sequential = _scores(estimator, X, y, n_jobs=1)
+        processes = _scores(estimator, X, y, n_jobs=2)
+        with (
+            Client(
+                processes=False,
+                n_workers=1,
+                threads_per_worker=2,
+                dashboard_address=None,
+            ),
+            joblib.parallel_config(backend="dask"),
+        ):
+            on_dask = _scores(estimator, X, y, n_jobs=-1)
+    assert np.all(np.isfinite(sequential))
+    np.testing.assert_allclose(processes, sequential, rtol=1e-12)
+    np.testing.assert_allclose(on_dask, sequential, rtol=1e-12)
