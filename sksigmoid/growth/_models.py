@@ -36,6 +36,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import expit, log_expit, logit
 
+from .._numeric import sigmoid_derivative
+
 __all__ = ["CurveModel", "MODELS", "safe_log"]
 
 _EXP_MAX = 700.0  # exp(700) is finite in float64; beyond it exp overflows
@@ -66,11 +68,6 @@ class _Profile:
     inverse: Callable  # u such that P(u) = q
     u_inflection: Callable  # u of the inflection point, from the shape
     shape_names: tuple = ()
-
-
-def _logistic_d_u(u):
-    r""":math:`\sigma'(u) = \sigma(u)\,\sigma(-u)`."""
-    return expit(u) * expit(-u)
 
 
 def _gompertz_value(u):
@@ -113,7 +110,7 @@ def _zero(*shape):
     return 0.0
 
 
-_LOGISTIC = _Profile("logistic", expit, _logistic_d_u, None, logit, _zero)
+_LOGISTIC = _Profile("logistic", expit, sigmoid_derivative, None, logit, _zero)
 _GOMPERTZ = _Profile(
     "gompertz",
     _gompertz_value,
