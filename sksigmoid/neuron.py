@@ -120,42 +120,55 @@ class _NeuronObjective:
     def hessian(self, z, l2=None):
         r"""Hessian :math:`\tilde X^\top \mathrm{diag}(s\,g(z)(1-g(z)))\tilde X + \alpha I`.
 
-        The intercept block is filled without augmenting ``X`` by a column of
-        ones (which would copy the data).
+        :math:`\tilde X` is ``X`` with a column of ones when the intercept is
+        fitted; the penalty spares the intercept.
         """
         p = sigmoid(z)
         h = self.s * p * (1.0 - p)
-        H = np.empty((self.n_params, self.n_params))
+        H = weighted_gram(self.X, h, ones_column=self.fit_intercept)
         p_ = self.n_features
-        H[:p_, :p_] = weighted_gram(self.X, h)
         H[:p_, :p_].flat[:: p_ + 1] += self.l2 if l2 is None else l2
-        if self.fit_intercept:
-            col = np.asarray(safe_sparse_dot(self.X.T, h)).ravel()
-            H[:p_, -1] = col
-            H[-1, :p_] = col
-            H[-1, -1] = h.sum()
         return H
 
 
-def weighted_gram(X, h):
-    r"""The weighted Gram matrix :math:`X^\top \mathrm{diag}(h) X` for ``h >= 0``.
+def weighted_gram(X, h, *, ones_column=False):
+    r"""The weighted Gram matrix :math:`\tilde X^\top \mathrm{diag}(h) \tilde X` for ``h >= 0``.
 
+    :math:`\tilde X` is ``X``, with a last column of ones if ``ones_column``.
     Dense ``X`` adds up :math:`A^\top A` over blocks of rows of
-    :math:`A = \sqrt{h}\,X`, which numpy computes by symmetric rank-k updates
-    (half the flops of a general product); the blocks stay in cache and no
-    copy of ``X`` is made. Sparse ``X`` uses a sparse product.
+    :math:`A = \sqrt{h}\,\tilde X`, which numpy computes by symmetric rank-k
+    updates (half the flops of a general product); the blocks are written into
+    one buffer that stays in cache and no copy of ``X`` is made. For float64
+    ``X`` the column of ones rides along in the buffer, at no extra pass over
+    ``X``. Sparse ``X`` uses a sparse product.
     """
+    n_samples, n_features = X.shape
     if sp.issparse(X):
-        return np.asarray((X.T @ X.multiply(h[:, None])).toarray(), dtype=np.float64)
+        gram = np.asarray((X.T @ X.multiply(h[:, None])).toarray(), dtype=np.float64)
+        return _add_ones_column(gram, X, h) if ones_column else gram
+    if ones_column and X.dtype != np.float64:
+        # A float32 buffer would sum the intercept entries in float32 too:
+        # they are computed apart, in float64.
+        return _add_ones_column(weighted_gram(X, h), X, h)
     root_h = np.sqrt(h).astype(X.dtype, copy=False)
-    gram = np.zeros((X.shape[1], X.shape[1]))
-    for start in range(0, X.shape[0], _GRAM_BLOCK_ROWS):
-        block = (
-            X[start : start + _GRAM_BLOCK_ROWS]
-            * root_h[start : start + _GRAM_BLOCK_ROWS, None]
-        )
+    width = n_features + int(ones_column)
+    gram = np.zeros((width, width))
+    buffer = np.empty((min(_GRAM_BLOCK_ROWS, n_samples), width), dtype=X.dtype)
+    for start in range(0, n_samples, _GRAM_BLOCK_ROWS):
+        rows = slice(start, start + _GRAM_BLOCK_ROWS)
+        block = buffer[: len(root_h[rows])]
+        np.multiply(X[rows], root_h[rows, None], out=block[:, :n_features])
+        if ones_column:
+            block[:, -1] = root_h[rows]
         gram += block.T @ block
     return gram
+
+
+def _add_ones_column(gram, X, h):
+    """Border the weighted Gram matrix of ``X`` with that of a column of ones."""
+    col = np.asarray(safe_sparse_dot(X.T, h)).ravel()
+    corner = np.array([[h.sum()]])
+    return np.block([[gram, col[:, None]], [col[None, :], corner]])
 
 
 def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None):
@@ -184,19 +197,11 @@ def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None):
             hessian = objective.hessian(z)
         step = solve_newton_system(hessian, grad)
         dz = objective.direction_logits(step)
-        slope = grad @ step
-        t = 1.0
-        for _ in range(40):
-            z_new = z - t * dz
-            w_new = w - t * step
-            loss_new = objective.loss(w_new, z_new)
-            if loss_new <= loss - 1e-4 * t * slope:
-                break
-            t *= 0.5
-        else:
+        searched = _line_search(objective, w, z, loss, grad, step, dz, tol)
+        if searched is None:
             # No decrease is possible at machine precision: w is optimal.
             return w, iteration - 1, curve, True
-        w, z, loss = w_new, z_new, loss_new
+        t, w, z, loss = searched
         curve.append(loss)
         if on_iteration is not None:
             on_iteration(iteration, loss)
@@ -205,6 +210,31 @@ def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None):
             return w, iteration, curve, True
         reuse_hessian = moved <= 1e-4
     return w, max_iter, curve, False
+
+
+def _line_search(objective, w, z, loss, grad, step, dz, tol):
+    """Armijo backtracking from ``w`` (logits ``z``) along ``-step``.
+
+    ``dz`` is the change of the logits along ``step``. Returns ``(t, w, z,
+    loss)`` after the accepted step ``t``, or None if no step decreases the
+    loss.
+    """
+    slope = grad @ step
+    w_new, z_new = w - step, z - dz
+    final = np.max(np.abs(step)) <= tol * max(1.0, np.max(np.abs(w_new)))
+    if final and slope <= 16 * np.finfo(float).eps * abs(loss):
+        # The last, converged step predicts a decrease below the rounding
+        # error of the loss, which the Armijo test cannot see: it would
+        # backtrack on noise. The full Newton step is exact there.
+        return 1.0, w_new, z_new, objective.loss(w_new, z_new)
+    t = 1.0
+    for _ in range(40):
+        loss_new = objective.loss(w_new, z_new)
+        if loss_new <= loss - 1e-4 * t * slope:
+            return t, w_new, z_new, loss_new
+        t *= 0.5
+        w_new, z_new = w - t * step, z - t * dz
+    return None
 
 
 def symmetric_eigen(H):
@@ -543,7 +573,9 @@ class SigmoidNeuronClassifier(
                 objective, w_start[k], neuron_ctx
             )
             neuron_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
-            neuron_separated = self.alpha == 0 and self._looks_separated(objective, w)
+            # The final logits serve both the separation check and the inference.
+            z = objective.logits(w) if self.alpha == 0 else None
+            neuron_separated = self.alpha == 0 and self._looks_separated(objective, z)
             separated |= neuron_separated
             if not converged and not neuron_separated:
                 warnings.warn(
@@ -576,7 +608,7 @@ class SigmoidNeuronClassifier(
             )
         self._drop_inference()
         if n_neurons == 1 and self.alpha == 0:
-            self._compute_inference(objective, W[0], separated)
+            self._compute_inference(objective, W[0], separated, z=z)
         callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
 
@@ -765,8 +797,8 @@ class SigmoidNeuronClassifier(
                 return w, epoch, curve, True
         return w, self.max_iter, curve, False
 
-    def _looks_separated(self, objective, w):
-        z = objective.logits(w)
+    def _looks_separated(self, objective, z):
+        """Whether the data look separated, given the fitted logits ``z``."""
         if np.all(((2.0 * objective.y - 1.0) * z)[objective.s > 0] > 0):
             # w itself classifies every sample correctly: proof of complete
             # separation, without the linear programme. Solvers stopped by a
@@ -799,15 +831,17 @@ class SigmoidNeuronClassifier(
         for name in self._INFERENCE_ATTRS:
             self.__dict__.pop(name, None)
 
-    def _compute_inference(self, objective, w, separated):
+    def _compute_inference(self, objective, w, separated, z=None):
         r"""Wald inference of an unpenalised binary maximum-likelihood fit.
 
         The covariance is the inverse observed Fisher information
         :math:`(\tilde X^\top \mathrm{diag}(s_i p_i (1-p_i)) \tilde X)^{-1}`
-        with the raw (frequency) sample weights :math:`s_i`.
+        with the raw (frequency) sample weights :math:`s_i`, at ``w`` (whose
+        logits ``z`` are computed unless given).
         """
         total_weight = objective.total_weight
-        z = objective.logits(w)
+        if z is None:
+            z = objective.logits(w)
         n_params = objective.n_params
         covariance = np.full((n_params, n_params), np.inf)
         if not separated:
@@ -846,10 +880,11 @@ class SigmoidNeuronClassifier(
         if not objective.fit_intercept:
             return total_weight * np.log(0.5)
         p = float(objective.s @ objective.y)
-        z0 = np.full_like(objective.y, np.log(p) - np.log1p(-p)) if 0 < p < 1 else None
-        if z0 is None:
+        if not 0 < p < 1:
             return 0.0
-        return -total_weight * binary_log_loss(objective.y, z0, objective.s)
+        # The fitted probability is the weighted share p of the positive class
+        # for every sample: the log-likelihood is that of a Bernoulli(p).
+        return total_weight * (p * np.log(p) + (1.0 - p) * np.log1p(-p))
 
     def summary(self, alpha=0.05):
         """Coefficient table of an unpenalised binary fit, with Wald inference.
