@@ -29,6 +29,7 @@ from ._network import affine_backward, affine_forward, output_delta
 from ._numeric import binary_log_loss, log_sigmoid, sigmoid
 from ._optim import make_optimizer, minimize_lbfgs, soft_threshold
 from .exceptions import SeparationWarning
+from .utils._optional import import_pandas
 
 __all__ = ["SigmoidNeuronClassifier"]
 
@@ -912,13 +913,7 @@ class SigmoidNeuronClassifier(
             raise ValueError(f"alpha must be in (0, 1), got {alpha!r}.")
         if not hasattr(self, "coef_se_"):
             raise ValueError(self._why_no_inference())
-        try:
-            import pandas as pd
-        except ImportError as exc:
-            raise ImportError(
-                "summary() returns a pandas DataFrame and needs pandas: "
-                'pip install pandas (or pip install "sksigmoid[pandas]").'
-            ) from exc
+        pd = import_pandas("summary()")
         names = list(
             getattr(
                 self,

@@ -14,7 +14,6 @@ __all__ = [
     "check_p0",
     "override_starts",
     "information_criteria",
-    "import_pandas",
 ]
 
 
@@ -117,16 +116,3 @@ def information_criteria(rss, n, k, log_w=0.0):
         )
         bic = minus_2ll + n_par * np.log(n)
     return aic, aic + correction, bic
-
-
-def import_pandas(what):
-    """pandas, or an ImportError saying that ``what`` needs it."""
-    try:
-        import pandas
-    except ImportError as exc:  # pragma: no cover - pandas is a test dependency
-        raise ImportError(
-            f"{what} returns a pandas DataFrame, and pandas is not installed. "
-            'Install it with: pip install "sksigmoid[pandas]" (or: pip install '
-            "pandas)."
-        ) from exc
-    return pandas

@@ -26,11 +26,11 @@ import numpy as np
 from scipy import optimize, stats
 from sklearn.utils import check_array
 
+from ..utils._optional import import_pandas
 from ._common import (
     bound_arrays,
     check_names,
     check_p0,
-    import_pandas,
     information_criteria,
     interior,
     override_starts,

@@ -32,12 +32,12 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ..utils._optional import import_pandas
 from . import _derived
 from ._common import (
     bound_arrays,
     check_names,
     check_p0,
-    import_pandas,
     information_criteria,
     interior,
     override_starts,
