@@ -34,6 +34,7 @@ __all__ = [
     "ASYMPTOTES",
     "saturated_mask",
     "saturated_fraction",
+    "saturated_fraction_from_slopes",
     "get_activation",
     "validate_activation_pair",
 ]
@@ -83,6 +84,33 @@ def saturated_fraction(activations, activation_name, eps=SATURATION_EPS):
     count = np.count_nonzero(activations <= low + eps)
     count += np.count_nonzero(activations >= high - eps)
     return count / activations.size
+
+
+#: For sigmoid, tanh and softsign the derivative, computed from the output
+#: (:math:`a(1-a)`, :math:`1-a^2`, :math:`(1-|a|)^2`), decreases with the
+#: distance of :math:`a` to its nearest asymptote; this is its value at
+#: distance ``eps``. A unit is saturated exactly when :math:`f'(z)` is at most
+#: that value -- one comparison on the derivatives the backward pass computed.
+_SLOPE_AT_DISTANCE = {
+    "sigmoid": lambda eps: eps * (1 - eps),
+    "tanh": lambda eps: eps * (2 - eps),
+    "softsign": lambda eps: eps * eps,
+}
+
+
+def saturated_fraction_from_slopes(slopes, activation_name, eps=SATURATION_EPS):
+    """:func:`saturated_fraction`, read off the local derivatives :math:`f'(z)`.
+
+    Returns None for the activations where the derivative does not determine
+    the distance to an asymptote (hard_sigmoid: its derivative is 1/6 right up
+    to the asymptotes); the caller then uses :func:`saturated_fraction`.
+    """
+    if activation_name not in _SLOPE_AT_DISTANCE:
+        return 0.0 if activation_name not in ASYMPTOTES else None
+    if slopes.size == 0:
+        return 0.0
+    threshold = _SLOPE_AT_DISTANCE[activation_name](eps)
+    return np.count_nonzero(slopes <= threshold) / slopes.size
 
 
 LEAKY_SLOPE = 0.01

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import saturated_fraction
+from ._activations import saturated_fraction, saturated_fraction_from_slopes
 from ._numeric import binary_log_loss, log_loss_gradient, multinomial_log_loss
 
 __all__ = [
@@ -499,7 +499,7 @@ class Network:
                 self._activation_backward(deltas[layer - 1], layer - 1, forward, ws)
         if alpha:
             grads.weights_flat[...] += alpha * params.weights_flat
-        saturated = self._saturated_fractions(ws.forward) if count_saturated else None
+        saturated = self._saturated_fractions(ws) if count_saturated else None
         return Backward(grads, list(deltas), saturated)
 
     def _activation_backward(self, delta, k, forward, ws):
@@ -511,13 +511,21 @@ class Network:
         )
         delta *= slope
 
-    def _saturated_fractions(self, forward):
+    def _saturated_fractions(self, ws):
         """Per hidden layer, the share of units within ``SATURATION_EPS`` of an
-        asymptote (:func:`~sksigmoid._activations.saturated_fraction`), read off
-        the activations the forward pass kept."""
-        return [
-            saturated_fraction(A, self.activation.name) for A in forward.activations
-        ]
+        asymptote (:func:`~sksigmoid._activations.saturated_fraction`).
+
+        Read off the derivatives :math:`f'(Z)` this backward pass left in the
+        workspace where they determine it, else off the kept activations.
+        """
+        name = self.activation.name
+        fractions = []
+        for slopes, A in zip(ws.scratch, ws.forward.activations, strict=True):
+            fraction = saturated_fraction_from_slopes(slopes, name)
+            fractions.append(
+                saturated_fraction(A, name) if fraction is None else fraction
+            )
+        return fractions
 
     def _normalize_backward(self, delta, k, params, grads, ws):
         forward = ws.forward

@@ -137,3 +137,30 @@ def test_initial_weights_cast_and_check_callables():
         initial_weights(lambda i, o, rng: np.zeros((o, i)), [3, 4], None, float)
     with pytest.raises(ValueError, match="valid ones are .*'auto'.*'he_normal'"):
         get_initializer("xavier")
+
+
+@pytest.mark.parametrize(
+    "name", ["sigmoid", "tanh", "softsign", "hard_sigmoid", "relu"]
+)
+def test_saturation_read_off_the_derivatives_equals_the_definition(name):
+    from sksigmoid._activations import (
+        ACTIVATIONS,
+        saturated_fraction,
+        saturated_fraction_from_slopes,
+    )
+
+    # softsign nears its asymptotes slowly: |a| > 0.99 needs |z| > 99
+    scale = 300.0 if name == "softsign" else 4.0
+    Z = np.random.default_rng(0).normal(scale=scale, size=(500, 40))
+    act = ACTIVATIONS[name]
+    A = act.function(Z, np.empty_like(Z))
+    slopes = act.derivative(Z, A, np.empty_like(Z))
+    from_slopes = saturated_fraction_from_slopes(slopes, name)
+    if name == "hard_sigmoid":
+        assert from_slopes is None  # f' = 1/6 up to the asymptotes: no shortcut
+        return
+    assert from_slopes == saturated_fraction(A, name)
+    if name == "relu":
+        assert from_slopes == 0.0
+    else:
+        assert 0.2 < from_slopes < 0.8  # the test exercises both sides
