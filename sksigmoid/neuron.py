@@ -720,12 +720,6 @@ class SigmoidNeuronClassifier(
         del caught  # the estimator issues its own warning
         return w, n_iter, [curve[0], *evaluations], converged
 
-    def _penalty_mask(self, objective):
-        mask = np.ones(objective.n_params, dtype=bool)
-        if objective.fit_intercept:
-            mask[-1] = False
-        return mask
-
     def _proximal_step(self, objective, w, optimizer):
         r"""Soft-threshold the coefficients after a gradient step (L1 part).
 
