@@ -159,7 +159,7 @@ def soft_threshold(w, threshold):
     return w
 
 
-def minimize_lbfgs(loss_and_grad, w0, *, max_iter, tol, callback=None):
+def minimize_lbfgs(loss_and_grad, w0, *, max_iter, tol, callback=None, warn=True):
     """Minimise a smooth function with scipy's L-BFGS-B, the way scikit-learn does.
 
     Parameters
@@ -173,13 +173,17 @@ def minimize_lbfgs(loss_and_grad, w0, *, max_iter, tol, callback=None):
         Stops when the projected gradient's largest entry is below ``tol``.
     callback : callable, default=None
         Called as ``callback(w)`` after every iteration.
+    warn : bool, default=True
+        Issue a :class:`~sklearn.exceptions.ConvergenceWarning` on
+        non-convergence; callers that word their own warning pass False.
 
     Returns
     -------
     w : ndarray of float64
     n_iter : int
     converged : bool
-        A :class:`~sklearn.exceptions.ConvergenceWarning` is issued when False.
+        A :class:`~sklearn.exceptions.ConvergenceWarning` is issued when False
+        (and ``warn``).
     """
     result = minimize(
         loss_and_grad,
@@ -195,7 +199,7 @@ def minimize_lbfgs(loss_and_grad, w0, *, max_iter, tol, callback=None):
         },
     )
     converged = result.status == 0
-    if not converged and max_iter > 0:
+    if warn and not converged and max_iter > 0:
         warnings.warn(
             f"L-BFGS did not converge within max_iter={max_iter} iterations "
             f"({result.message}); the best point found is kept. Increase "

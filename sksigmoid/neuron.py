@@ -708,16 +708,14 @@ class SigmoidNeuronClassifier(
             evaluations.append(curve[-1])
             self._report_iteration(ctx, len(evaluations), curve[-1])
 
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", ConvergenceWarning)
-            w, n_iter, converged = minimize_lbfgs(
-                loss_and_gradient,
-                w,
-                max_iter=self.max_iter,
-                tol=self.tol,
-                callback=on_iteration,
-            )
-        del caught  # the estimator issues its own warning
+        w, n_iter, converged = minimize_lbfgs(
+            loss_and_gradient,
+            w,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            callback=on_iteration,
+            warn=False,  # fit words its own warning, after the separation check
+        )
         return w, n_iter, [curve[0], *evaluations], converged
 
     def _proximal_step(self, objective, w, optimizer):

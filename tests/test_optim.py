@@ -1,5 +1,7 @@
 """Tests of the shared optimisers in sksigmoid._optim."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
@@ -156,3 +158,13 @@ def test_minimize_lbfgs_warns_when_max_iter_is_too_small_and_keeps_the_last_poin
         w, n_iter, converged = minimize_lbfgs(rosenbrock, start, max_iter=3, tol=1e-10)
     assert not converged and n_iter == 3
     assert rosenbrock(w)[0] < rosenbrock(start)[0]
+
+
+def test_minimize_lbfgs_leaves_the_warning_to_the_caller_when_asked():
+    start = np.array([-1.2, 1.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        _, _, converged = minimize_lbfgs(
+            rosenbrock, start, max_iter=3, tol=1e-10, warn=False
+        )
+    assert not converged
