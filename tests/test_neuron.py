@@ -1061,3 +1061,97 @@ def test_summary_rejects_a_level_outside_zero_one(alpha):
 def test_summary_before_fit_raises_not_fitted():
     with pytest.raises(NotFittedError):
         SigmoidNeuronClassifier().summary()
+
+
+# ------------------------------------------------------- big data: subsampled Newton
+@pytest.fixture
+def small_subsample(monkeypatch):
+    """Make 4,000 rows "big data": Newton starts on, and steps with the Hessian
+    of, every 8th row (500 rows)."""
+    import sksigmoid.neuron as neuron
+
+    monkeypatch.setattr(neuron, "_SUBSAMPLE_ROWS", 500)
+    calls = Counter()
+    hessian = neuron._NeuronObjective.hessian
+
+    def counted(self, z, l2=None):
+        calls[len(z)] += 1
+        return hessian(self, z, l2)
+
+    monkeypatch.setattr(neuron._NeuronObjective, "hessian", counted)
+    return calls
+
+
+def big_data(seed=0, n=4000):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 6)) * [1.0, 2.0, 0.5, 1.0, 3.0, 1.0]
+    logits = X @ [1.0, -0.5, 0.8, 0.0, 0.3, -1.2] + 0.4
+    return X, (rng.random(n) < 1 / (1 + np.exp(-logits))).astype(int)
+
+
+def test_subsampled_newton_reaches_the_exact_newton_optimum(small_subsample):
+    X, y = big_data()
+    exact = SigmoidNeuronClassifier(tol=1e-10)
+    with pytest.MonkeyPatch.context() as m:
+        import sksigmoid.neuron as neuron
+
+        m.setattr(neuron, "_SUBSAMPLE_ROWS", 10**9)
+        exact.fit(X, y)
+    small_subsample.clear()
+    clf = SigmoidNeuronClassifier(tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(params(clf), params(exact), rtol=1e-9)
+    # the 500-row Hessians did the stepping; one full one certified the optimum
+    # and is the one the standard errors come from
+    assert small_subsample[4000] == 1 and small_subsample[500] >= 3
+    np.testing.assert_allclose(clf.covariance_, exact.covariance_, rtol=1e-7)
+    # it may rise by the rounding error of the loss at the optimum
+    assert np.all(np.diff(clf.loss_curve_) <= 16 * np.finfo(float).eps)
+
+
+def test_subsampled_newton_standard_errors_are_at_the_reported_coefficients(
+    small_subsample,
+):
+    X, y = big_data(seed=1)
+    clf = SigmoidNeuronClassifier().fit(X, y)
+    Xt = np.column_stack([X, np.ones(len(X))])
+    p = 1 / (1 + np.exp(-(Xt @ params(clf))))
+    covariance = np.linalg.inv(Xt.T @ (Xt * (p * (1 - p))[:, None]))
+    np.testing.assert_allclose(clf.covariance_, covariance, rtol=1e-10)
+
+
+def test_subsampled_newton_falls_back_to_exact_steps_for_a_feature_it_misses(
+    small_subsample,
+):
+    # a rare feature that is zero on every row of the subsample (every 8th):
+    # the subsample's Hessian cannot step along it, the exact one must
+    X, y = big_data(seed=2)
+    rare = np.zeros(len(X))
+    rare[3::8][:60] = 1.0
+    X = np.column_stack([X, rare])
+    exact = LogisticRegression(C=np.inf, tol=1e-12, max_iter=10_000).fit(X, y)
+    small_subsample.clear()
+    clf = SigmoidNeuronClassifier(tol=1e-10).fit(X, y)
+    assert small_subsample[4000] >= 2  # the certification failed: exact steps
+    np.testing.assert_allclose(clf.coef_, exact.coef_, rtol=1e-5)
+    assert clf.n_iter_[0] <= clf.max_iter
+
+
+def test_subsampled_newton_with_collinear_features_keeps_the_minimum_norm_fit(
+    small_subsample,
+):
+    X, y = big_data(seed=3)
+    X = np.column_stack([X, X[:, 0] - X[:, 1]])
+    clf = SigmoidNeuronClassifier(tol=1e-10)
+    with pytest.warns(UserWarning, match="collinear"):
+        clf.fit(X, y)
+    reference = SigmoidNeuronClassifier(tol=1e-10).fit(X[:, :6], y)
+    np.testing.assert_allclose(
+        clf.decision_function(X), reference.decision_function(X[:, :6]), atol=1e-8
+    )
+
+
+def test_subsampled_newton_on_sparse_input_matches_dense(small_subsample):
+    X, y = big_data(seed=4)
+    dense = SigmoidNeuronClassifier(tol=1e-10).fit(X, y)
+    sparse = SigmoidNeuronClassifier(tol=1e-10).fit(sp.csr_matrix(X), y)
+    np.testing.assert_allclose(params(sparse), params(dense), rtol=1e-9)
