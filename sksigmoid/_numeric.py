@@ -16,6 +16,7 @@ __all__ = [
     "log_sigmoid",
     "softmax",
     "log_softmax",
+    "binary_log_losses",
     "binary_log_loss",
     "multinomial_log_loss",
     "log_loss_gradient",
@@ -69,14 +70,29 @@ def _weighted_mean(values, sample_weight):
     return np.average(values, weights=sample_weight)
 
 
+def binary_log_losses(y, z):
+    r"""Per-sample binary log-loss :math:`\log(1 + e^{z_i}) - y_i z_i` from logits.
+
+    Equals :math:`-[y_i \log g(z_i) + (1-y_i)\log(1-g(z_i))]` but never forms a
+    probability, so it is exact where ``g(z)`` rounds to 0 or 1.
+    """
+    # log(1 + e^z) = log1p(e^-|z|) + max(z, 0), in place: faster than logaddexp
+    losses = np.abs(z)
+    np.negative(losses, out=losses)
+    np.exp(losses, out=losses)
+    np.log1p(losses, out=losses)
+    losses += np.maximum(z, 0)
+    losses -= y * z
+    return losses
+
+
 def binary_log_loss(y, z, sample_weight=None):
     r"""Mean binary log-loss computed from logits.
 
     .. math::
         L = \frac{1}{\sum_i s_i} \sum_i s_i \left[\log(1 + e^{z_i}) - y_i z_i\right]
 
-    which equals :math:`-\sum_i s_i [y_i \log g(z_i) + (1-y_i)\log(1-g(z_i))] / \sum_i s_i`
-    but never forms a probability, so it is exact where ``g(z)`` rounds to 0 or 1.
+    (see :func:`binary_log_losses`).
 
     Parameters
     ----------
@@ -91,14 +107,7 @@ def binary_log_loss(y, z, sample_weight=None):
     -------
     float
     """
-    # log(1 + e^z) = log1p(e^-|z|) + max(z, 0), in place: faster than logaddexp
-    losses = np.abs(z)
-    np.negative(losses, out=losses)
-    np.exp(losses, out=losses)
-    np.log1p(losses, out=losses)
-    losses += np.maximum(z, 0)
-    losses -= y * z
-    return float(_weighted_mean(losses, sample_weight))
+    return float(_weighted_mean(binary_log_losses(y, z), sample_weight))
 
 
 def multinomial_log_loss(Y, Z, sample_weight=None):

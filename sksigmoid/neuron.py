@@ -26,7 +26,13 @@ from sklearn.utils.validation import (
 )
 
 from ._network import affine_backward, affine_forward, output_delta
-from ._numeric import binary_log_loss, log_loss_gradient, log_sigmoid, sigmoid
+from ._numeric import (
+    binary_log_loss,
+    binary_log_losses,
+    log_loss_gradient,
+    log_sigmoid,
+    sigmoid,
+)
 from ._optim import make_optimizer, minimize_lbfgs, soft_threshold
 from .exceptions import SeparationWarning
 from .utils._optional import import_pandas
@@ -113,8 +119,11 @@ class _NeuronObjective:
 
     def loss(self, w, z):
         """Smooth part of the objective at ``w`` with logits ``z``."""
+        return binary_log_loss(self.y, z, self.s) + self._penalty(w)
+
+    def _penalty(self, w):
         beta = w[: self.n_features]
-        return binary_log_loss(self.y, z, self.s) + 0.5 * self.l2 * beta @ beta
+        return 0.5 * self.l2 * beta @ beta
 
     def gradient(self, w, z):
         """Gradient of :meth:`loss` with respect to ``w``."""
@@ -130,33 +139,41 @@ class _NeuronObjective:
             grad[-1] = grad_b
         return grad
 
-    def direction_logits_and_gradient(self, w, z, d):
-        """:meth:`direction_logits` of ``d`` and the gradient at ``w - d``.
+    def full_step(self, w, z, d):
+        """:meth:`direction_logits` of ``d``, and the loss and gradient at ``w - d``.
 
-        The gradient at the full step, which the line search takes near the
-        optimum, is computed ahead of the search in the same pass over ``X``:
-        each block of rows is read from memory once, for both products (a
-        pass over a large ``X`` costs more than the arithmetic). Sparse ``X``
-        gets ``None`` for the gradient.
+        The loss and gradient at the full step, which the line search takes
+        near the optimum, are computed ahead of the search in the same pass
+        over ``X``: each block of rows is read from memory once, for both
+        products (a pass over a large ``X`` costs more than the arithmetic).
+        Sparse ``X`` gets ``None`` for both.
+
+        Returns
+        -------
+        dz, loss, gradient
         """
         if sp.issparse(self.X):
-            return self.direction_logits(d), None
+            return self.direction_logits(d), None, None
         coef, intercept = self.split(d)
         dz = np.empty_like(z)
-        grad_coef, grad_b = np.zeros(self.n_features), 0.0
+        grad_coef, grad_b, total = np.zeros(self.n_features), 0.0, 0.0
         for start in range(0, self.X.shape[0], _GRAM_BLOCK_ROWS):
             rows = slice(start, start + _GRAM_BLOCK_ROWS)
-            block = self.X[rows]
+            block, s = self.X[rows], self.s[rows]
             dz[rows] = affine_forward(block, coef, intercept)
+            z_new = z[rows] - dz[rows]
+            total += s @ binary_log_losses(self.y[rows], z_new)
             # s sums to one over all rows: delta of the mean loss, by blocks
-            delta = log_loss_gradient(self.y[rows], z[rows] - dz[rows])
-            delta *= self.s[rows]
+            delta = log_loss_gradient(self.y[rows], z_new)
+            delta *= s
             g, g_b, _ = affine_backward(
                 block, delta.astype(block.dtype, copy=False), need_input_grad=False
             )
             grad_coef += g
             grad_b += g_b
-        return dz, self._penalised(w - d, grad_coef, grad_b)
+        w_new = w - d
+        loss = total / self.s.sum() + self._penalty(w_new)
+        return dz, loss, self._penalised(w_new, grad_coef, grad_b)
 
     def loss_and_gradient(self, w):
         z = self.logits(w)
@@ -247,8 +264,8 @@ def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None, hessian=N
         if not reuse_hessian:
             H = hessian(z)
         step = solve_newton_system(H, grad)
-        dz, full_step_grad = objective.direction_logits_and_gradient(w, z, step)
-        searched = _line_search(objective, w, z, loss, grad, step, dz)
+        dz, full_step_loss, full_step_grad = objective.full_step(w, z, step)
+        searched = _line_search(objective, w, z, loss, grad, step, dz, full_step_loss)
         if searched is None:
             # No decrease is possible at machine precision: w is optimal.
             n_iter, converged = iteration - 1, True
@@ -331,16 +348,18 @@ def subsampled_newton_minimize(
     return w, n_iter + more, curve + rest[1:], converged
 
 
-def _line_search(objective, w, z, loss, grad, step, dz):
+def _line_search(objective, w, z, loss, grad, step, dz, full_step_loss=None):
     """Armijo backtracking from ``w`` (logits ``z``) along ``-step``.
 
-    ``dz`` is the change of the logits along ``step``. Returns ``(t, w, z,
-    loss)`` after the accepted step ``t``, or None if no step decreases the
-    loss.
+    ``dz`` is the change of the logits along ``step``, ``full_step_loss``
+    the loss at ``w - step`` if known. Returns ``(t, w, z, loss)`` after the
+    accepted step ``t``, or None if no step decreases the loss.
     """
     slope = grad @ step
     w_new, z_new = w - step, z - dz
-    loss_new = objective.loss(w_new, z_new)
+    loss_new = (
+        objective.loss(w_new, z_new) if full_step_loss is None else full_step_loss
+    )
     resolution = 16 * np.finfo(float).eps * abs(loss)
     if slope <= resolution and loss_new <= loss + resolution:
         # Near the optimum a step predicts a decrease below the rounding error

@@ -203,7 +203,8 @@ def test_newton_loss_curve_decreases_to_the_optimum_in_few_iterations():
     curve = np.array(clf.loss_curve_)
     assert len(curve) == clf.n_iter_[0] + 1 and clf.n_iter_[0] <= 15
     assert curve[0] == pytest.approx(np.log(2))
-    assert np.all(np.diff(curve) <= 0)
+    # non-increasing, up to the rounding error of the loss at the optimum
+    assert np.all(np.diff(curve) <= 16 * np.finfo(float).eps * curve[-1])
 
 
 # --------------------------------------------------------------- inference
