@@ -1156,3 +1156,42 @@ def test_subsampled_newton_on_sparse_input_matches_dense(small_subsample):
     dense = SigmoidNeuronClassifier(tol=1e-10).fit(X, y)
     sparse = SigmoidNeuronClassifier(tol=1e-10).fit(sp.csr_matrix(X), y)
     np.testing.assert_allclose(params(sparse), params(dense), rtol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_full_step_pass_equals_the_separate_computations(dtype, fit_intercept):
+    # 10,000 rows: two full blocks of rows and a partial one; the second block
+    # has weight zero throughout
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(10_000, 5)).astype(dtype)
+    y = (rng.random(10_000) < 0.4).astype(float)
+    weight = rng.random(10_000)
+    weight[4096:8192] = 0.0
+    objective = _NeuronObjective(
+        X, y, weight, alpha=0.3, l1_ratio=0.0, fit_intercept=fit_intercept
+    )
+    w = rng.normal(size=objective.n_params)
+    d = rng.normal(size=objective.n_params) * 0.1
+    z = objective.logits(w)
+    dz, loss, grad = objective.full_step(w, z, d)
+    rtol = 1e-12 if dtype == np.float64 else 1e-5
+    np.testing.assert_allclose(dz, objective.direction_logits(d), rtol=rtol)
+    np.testing.assert_allclose(loss, objective.loss(w - d, z - dz), rtol=1e-12)
+    np.testing.assert_allclose(grad, objective.gradient(w - d, z - dz), rtol=rtol)
+
+
+def test_full_step_pass_leaves_sparse_input_to_the_separate_computations():
+    X, y = big_data()
+    objective = _NeuronObjective(
+        sp.csr_matrix(X),
+        y.astype(float),
+        np.ones(len(y)),
+        alpha=0.0,
+        l1_ratio=0.0,
+        fit_intercept=True,
+    )
+    w = np.zeros(objective.n_params)
+    dz, loss, grad = objective.full_step(w, objective.logits(w), w + 0.1)
+    assert loss is None and grad is None
+    np.testing.assert_allclose(dz, objective.direction_logits(w + 0.1))
