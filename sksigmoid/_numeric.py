@@ -17,6 +17,7 @@ __all__ = [
     "softmax",
     "log_softmax",
     "binary_log_losses",
+    "binary_log_losses_and_gradient",
     "binary_log_loss",
     "multinomial_log_loss",
     "log_loss_gradient",
@@ -84,6 +85,33 @@ def binary_log_losses(y, z):
     losses += np.maximum(z, 0)
     losses -= y * z
     return losses
+
+
+def binary_log_losses_and_gradient(y, z):
+    r"""Per-sample binary log-loss and its derivative :math:`g(z_i) - y_i`, from
+    one exponential.
+
+    With :math:`e_i = e^{-|z_i|}`: :math:`\log(1 + e^{z_i}) = \log(1 + e_i) +
+    \max(z_i, 0)` and :math:`g(z_i) = 1/(1 + e_i)` for :math:`z_i \ge 0`,
+    :math:`e_i/(1 + e_i)` otherwise (both to full relative precision). The
+    same values as :func:`binary_log_losses` and :func:`log_loss_gradient`,
+    for the cost of one of them.
+
+    Returns
+    -------
+    losses, gradient : ndarray of the shape of ``z``
+    """
+    e = np.abs(z)
+    np.negative(e, out=e)
+    np.exp(e, out=e)
+    losses = np.log1p(e)
+    losses += np.maximum(z, 0)
+    losses -= y * z
+    gradient = np.where(z >= 0, 1, e)
+    e += 1
+    gradient /= e
+    gradient -= y
+    return losses, gradient
 
 
 def binary_log_loss(y, z, sample_weight=None):

@@ -28,8 +28,7 @@ from sklearn.utils.validation import (
 from ._network import affine_backward, affine_forward, output_delta
 from ._numeric import (
     binary_log_loss,
-    binary_log_losses,
-    log_loss_gradient,
+    binary_log_losses_and_gradient,
     log_sigmoid,
     sigmoid,
 )
@@ -78,7 +77,7 @@ class _NeuronObjective:
         self.fit_intercept = fit_intercept
         self.n_features = X.shape[1]
         # (w, value at w) that a solver left behind, to spare a pass over X
-        self.logits_at = None
+        self.logits_at = self.gradient_at = None
         self.hessian_at = None  # the exact Hessian
 
     @property
@@ -108,7 +107,7 @@ class _NeuronObjective:
         normalised weights are scaled up by ``n / len(rows)``.
         """
         batch = copy.copy(self)
-        batch.logits_at = batch.hessian_at = None
+        batch.logits_at = batch.gradient_at = batch.hessian_at = None
         batch.X, batch.y = self.X[rows], self.y[rows]
         batch.s = self.s[rows] * (self.X.shape[0] / len(rows))
         return batch
@@ -126,7 +125,10 @@ class _NeuronObjective:
         return 0.5 * self.l2 * beta @ beta
 
     def gradient(self, w, z):
-        """Gradient of :meth:`loss` with respect to ``w``."""
+        """Gradient of :meth:`loss` with respect to ``w`` (the kept one, if at ``w``)."""
+        kept = self.gradient_at
+        if kept is not None and np.array_equal(kept[0], w):
+            return kept[1]
         delta = output_delta(self.y, z, self.s)
         grad_coef, grad_b, _ = affine_backward(self.X, delta, need_input_grad=False)
         return self._penalised(w, grad_coef, grad_b)
@@ -161,11 +163,11 @@ class _NeuronObjective:
             rows = slice(start, start + _GRAM_BLOCK_ROWS)
             block, s = self.X[rows], self.s[rows]
             dz[rows] = affine_forward(block, coef, intercept)
-            z_new = z[rows] - dz[rows]
-            total += s @ binary_log_losses(self.y[rows], z_new)
-            # s sums to one over all rows: delta of the mean loss, by blocks
-            delta = log_loss_gradient(self.y[rows], z_new)
-            delta *= s
+            losses, delta = binary_log_losses_and_gradient(
+                self.y[rows], z[rows] - dz[rows]
+            )
+            total += s @ losses
+            delta *= s  # s sums to one over all rows: delta of the mean loss
             g, g_b, _ = affine_backward(
                 block, delta.astype(block.dtype, copy=False), need_input_grad=False
             )
@@ -281,6 +283,7 @@ def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None, hessian=N
             break
         reuse_hessian = moved <= 1e-3
     objective.logits_at = (w, z)
+    objective.gradient_at = None if grad is None else (w, grad)
     return w, n_iter, curve, converged
 
 

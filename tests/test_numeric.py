@@ -7,6 +7,8 @@ import pytest
 
 from sksigmoid._numeric import (
     binary_log_loss,
+    binary_log_losses,
+    binary_log_losses_and_gradient,
     log_loss_gradient,
     log_sigmoid,
     log_softmax,
@@ -199,3 +201,21 @@ def test_log_loss_gradient_of_extreme_logits_is_exactly_the_residual():
         warnings.simplefilter("error")
         grad = log_loss_gradient(y, z)
     np.testing.assert_array_equal(grad, [0.0, 0.0, 1.0, -1.0])
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_losses_and_gradient_from_one_exponential_equal_the_separate_functions(dtype):
+    rng = np.random.default_rng(0)
+    z = np.concatenate([extreme_logits(dtype), rng.normal(0, 5, 200).astype(dtype)])
+    y = (rng.random(z.size) < 0.5).astype(dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        losses, gradient = binary_log_losses_and_gradient(y, z)
+    assert losses.dtype == gradient.dtype == dtype
+    eps = np.finfo(dtype).eps
+    np.testing.assert_allclose(losses, binary_log_losses(y, z), rtol=4 * eps)
+    # g(z) - y in [-1, 1]: a rounding of g(z) is absolute after the subtraction
+    np.testing.assert_allclose(gradient, log_loss_gradient(y, z), rtol=0, atol=4 * eps)
+    # the probability keeps full relative precision deep in the lower tail
+    p = binary_log_losses_and_gradient(np.zeros(1), np.array([-700.0]))[1]
+    assert p[0] == pytest.approx(np.exp(-700.0), rel=1e-14)
