@@ -168,9 +168,8 @@ class _NeuronObjective:
             )
             total += s @ losses
             delta *= s  # s sums to one over all rows: delta of the mean loss
-            g, g_b, _ = affine_backward(
-                block, delta.astype(block.dtype, copy=False), need_input_grad=False
-            )
+            # delta stays float64, as in gradient(): float32 X is upcast per block
+            g, g_b, _ = affine_backward(block, delta, need_input_grad=False)
             grad_coef += g
             grad_b += g_b
         w_new = w - d
