@@ -480,7 +480,11 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
             warnings.warn(
                 f"SigmoidGrowthRegressor ({design.model.name}) did not converge "
                 f"within max_nfev={best.max_nfev} evaluations: {best.message} "
-                "The best fit found is kept; increase max_nfev or give p0.",
+                "The best fit found is kept; increase max_nfev or give p0. If a "
+                "parameter only keeps growing (its std_errors_ dwarf it), the "
+                "least-squares optimum lies at infinity, where no number of "
+                "evaluations gets: bound or fix that parameter (e.g. a 5PL "
+                "shape running off to infinity means a Gompertz-like curve).",
                 ConvergenceWarning,
             )
         return best
