@@ -71,20 +71,29 @@ def _weighted_mean(values, sample_weight):
     return np.average(values, weights=sample_weight)
 
 
+def _exp_minus_abs(z):
+    """:math:`e^{-|z|}`, in (0, 1]: no overflow for any ``z``."""
+    e = np.abs(z)
+    np.negative(e, out=e)
+    return np.exp(e, out=e)
+
+
+def _log_losses_from(y, z, e):
+    r""":math:`\log(1 + e^{z}) - yz = \log(1 + e) + \max(z, 0) - yz` given
+    :math:`e = e^{-|z|}` (faster than ``logaddexp``)."""
+    losses = np.log1p(e)
+    losses += np.maximum(z, 0)
+    losses -= y * z
+    return losses
+
+
 def binary_log_losses(y, z):
     r"""Per-sample binary log-loss :math:`\log(1 + e^{z_i}) - y_i z_i` from logits.
 
     Equals :math:`-[y_i \log g(z_i) + (1-y_i)\log(1-g(z_i))]` but never forms a
     probability, so it is exact where ``g(z)`` rounds to 0 or 1.
     """
-    # log(1 + e^z) = log1p(e^-|z|) + max(z, 0), in place: faster than logaddexp
-    losses = np.abs(z)
-    np.negative(losses, out=losses)
-    np.exp(losses, out=losses)
-    np.log1p(losses, out=losses)
-    losses += np.maximum(z, 0)
-    losses -= y * z
-    return losses
+    return _log_losses_from(y, z, _exp_minus_abs(z))
 
 
 def binary_log_losses_and_gradient(y, z):
@@ -101,12 +110,8 @@ def binary_log_losses_and_gradient(y, z):
     -------
     losses, gradient : ndarray of the shape of ``z``
     """
-    e = np.abs(z)
-    np.negative(e, out=e)
-    np.exp(e, out=e)
-    losses = np.log1p(e)
-    losses += np.maximum(z, 0)
-    losses -= y * z
+    e = _exp_minus_abs(z)
+    losses = _log_losses_from(y, z, e)
     gradient = np.where(z >= 0, 1, e)
     e += 1
     gradient /= e

@@ -91,10 +91,8 @@ class _NeuronObjective:
 
     def logits(self, w):
         """Logits :math:`z = X\beta + b` of ``w`` (the kept ones, if at ``w``)."""
-        kept = self.logits_at
-        if kept is not None and np.array_equal(kept[0], w):
-            return kept[1]
-        return self._affine(w)
+        kept = _kept_at(self.logits_at, w)
+        return self._affine(w) if kept is None else kept
 
     def _affine(self, w):
         coef, intercept = self.split(w)
@@ -126,9 +124,9 @@ class _NeuronObjective:
 
     def gradient(self, w, z):
         """Gradient of :meth:`loss` with respect to ``w`` (the kept one, if at ``w``)."""
-        kept = self.gradient_at
-        if kept is not None and np.array_equal(kept[0], w):
-            return kept[1]
+        kept = _kept_at(self.gradient_at, w)
+        if kept is not None:
+            return kept
         delta = output_delta(self.y, z, self.s)
         grad_coef, grad_b, _ = affine_backward(self.X, delta, need_input_grad=False)
         return self._penalised(w, grad_coef, grad_b)
@@ -192,6 +190,13 @@ class _NeuronObjective:
         p_ = self.n_features
         H[:p_, :p_].flat[:: p_ + 1] += self.l2 if l2 is None else l2
         return H
+
+
+def _kept_at(kept, w):
+    """The value of a ``(w, value)`` pair a solver kept, if it is at ``w``."""
+    if kept is not None and np.array_equal(kept[0], w):
+        return kept[1]
+    return None
 
 
 def weighted_gram(X, h, *, ones_column=False):
@@ -819,37 +824,37 @@ class SigmoidNeuronClassifier(
             self._report_iteration(ctx, iteration, loss)
 
         n_samples = objective.X.shape[0]
-        if n_samples < 2 * _SUBSAMPLE_ROWS:
-            return newton_minimize(
-                objective, w, max_iter=self.max_iter, tol=self.tol, on_iteration=report
+        big = n_samples >= 2 * _SUBSAMPLE_ROWS
+        if big:
+            rows = np.arange(0, n_samples, n_samples // _SUBSAMPLE_ROWS)
+            sample = objective.on_batch(rows)
+            if not np.any(w):
+                w = self._start_on_subsamples(sample, w)
+        # A subsample's Hessian misses rare features, common in sparse data.
+        if big and not sp.issparse(objective.X):
+            return subsampled_newton_minimize(
+                objective,
+                sample,
+                rows,
+                w,
+                max_iter=self.max_iter,
+                tol=self.tol,
+                on_iteration=report,
             )
-        rows = np.arange(0, n_samples, n_samples // _SUBSAMPLE_ROWS)
-        sample = objective.on_batch(rows)
-        if not np.any(w):
-            # Most Newton iterations from w = 0 only find the neighbourhood of
-            # the optimum; fits on evenly strided subsamples (every 8th row of
-            # the sample first) find it for a fraction of the cost.
-            for start, tol in (
-                (sample.on_batch(np.arange(0, len(rows), 8)), 0.1),
-                (sample, 1e-2),
-            ):
-                w, *_ = newton_minimize(
-                    start, w, max_iter=min(self.max_iter, 10), tol=tol
-                )
-        if sp.issparse(objective.X):
-            # A subsample's Hessian misses rare features, common in sparse data.
-            return newton_minimize(
-                objective, w, max_iter=self.max_iter, tol=self.tol, on_iteration=report
-            )
-        return subsampled_newton_minimize(
-            objective,
-            sample,
-            rows,
-            w,
-            max_iter=self.max_iter,
-            tol=self.tol,
-            on_iteration=report,
+        return newton_minimize(
+            objective, w, max_iter=self.max_iter, tol=self.tol, on_iteration=report
         )
+
+    def _start_on_subsamples(self, sample, w):
+        """Newton on every 8th row of ``sample``, then on ``sample``, from ``w``.
+
+        Most Newton iterations from w = 0 only find the neighbourhood of the
+        optimum; evenly strided subsamples find it for a fraction of the cost.
+        """
+        coarse = sample.on_batch(np.arange(0, sample.X.shape[0], 8))
+        for start, tol in ((coarse, 0.1), (sample, 1e-2)):
+            w, *_ = newton_minimize(start, w, max_iter=min(self.max_iter, 10), tol=tol)
+        return w
 
     def _lbfgs(self, objective, w, ctx):
         if self.max_iter == 0:
@@ -1033,9 +1038,9 @@ class SigmoidNeuronClassifier(
     def _unpenalised_hessian(objective, w, z):
         """The Hessian without penalty at ``w``: the one the solver kept, if it
         was computed at exactly this ``w`` (without penalty), else a new one."""
-        kept = objective.hessian_at
-        if kept is not None and objective.l2 == 0 and np.array_equal(kept[0], w):
-            return kept[1]
+        kept = _kept_at(objective.hessian_at, w)
+        if kept is not None and objective.l2 == 0:
+            return kept
         return objective.hessian(z, l2=0.0)
 
     @staticmethod
