@@ -99,9 +99,12 @@ def matmul_floor(X, clock):
     rng = np.random.default_rng(0)
     sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
     Ws = [
-        rng.standard_normal((a, b), dtype=np.float32) / np.sqrt(a)
+        (rng.standard_normal((a, b)) / np.sqrt(a)).astype(np.float32)
         for a, b in zip(sizes[:-1], sizes[1:], strict=True)
     ]
+    # float32 throughout: one float64 operand would turn every product into
+    # a slower float64 one (numpy 2 keeps the float64 of np.sqrt's result)
+    assert X.dtype == np.float32 and all(W.dtype == np.float32 for W in Ws)
     outs = [np.empty((BATCH, b), dtype=np.float32) for b in sizes[1:]]
     grads = [np.empty_like(W) for W in Ws]
     deltas = [np.empty((BATCH, b), dtype=np.float32) for b in sizes[1:]]

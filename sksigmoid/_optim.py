@@ -41,11 +41,25 @@ class GradientDescent:
 
     def __init__(self, learning_rate=0.1):
         self.learning_rate = learning_rate
+        self._scratch = None
 
     def step(self, params, grads):
         """Update each array of ``params`` in place from ``grads``."""
-        for param, grad in zip(params, grads, strict=True):
-            param -= self.learning_rate * grad
+        for param, grad, scratch in zip(params, grads, self._buffers(params)):
+            param -= np.multiply(grad, self.learning_rate, out=scratch)
+
+    def _buffers(self, params):
+        """One preallocated array per parameter for the update's intermediate
+        values: a step then allocates nothing (allocating arrays of this size
+        costs more than the arithmetic)."""
+        shapes = [(p.shape, p.dtype) for p in params]
+        if self._scratch is None or self._scratch[0] != shapes:
+            self._scratch = (shapes, [np.empty_like(p) for p in params])
+        return self._scratch[1]
+
+    def __getstate__(self):
+        # the scratch arrays hold nothing worth pickling
+        return {**self.__dict__, "_scratch": None}
 
 
 class Momentum(GradientDescent):
@@ -76,11 +90,18 @@ class Momentum(GradientDescent):
         if self.velocities is None:
             self.velocities = [np.zeros_like(p) for p in params]
         mu, lr = self.momentum, self.learning_rate
-        for param, grad, velocity in zip(params, grads, self.velocities, strict=True):
+        buffers = self._buffers(params)
+        for param, grad, velocity, scaled in zip(
+            params, grads, self.velocities, buffers, strict=True
+        ):
+            np.multiply(grad, lr, out=scaled)
             velocity *= mu
-            velocity -= lr * grad
+            velocity -= scaled
             if self.nesterov:
-                param += mu * velocity - lr * grad
+                param -= scaled
+                scaled[...] = velocity
+                scaled *= mu
+                param += scaled
             else:
                 param += velocity
 
@@ -118,12 +139,21 @@ class Adam(GradientDescent):
         b1, b2 = self.beta_1, self.beta_2
         # a Python float, so that float32 parameters are updated in float32
         lr = float(self.learning_rate * np.sqrt(1 - b2**self.t) / (1 - b1**self.t))
-        for param, grad, m, v in zip(params, grads, self.ms, self.vs, strict=True):
+        buffers = self._buffers(params)
+        for param, grad, m, v, work in zip(
+            params, grads, self.ms, self.vs, buffers, strict=True
+        ):
             m *= b1
-            m += (1 - b1) * grad
+            m += np.multiply(grad, 1 - b1, out=work)
             v *= b2
-            v += (1 - b2) * grad * grad
-            param -= (lr * m) / (np.sqrt(v) + self.epsilon)
+            np.multiply(grad, grad, out=work)
+            work *= 1 - b2
+            v += work
+            np.sqrt(v, out=work)
+            work += self.epsilon
+            np.divide(m, work, out=work)
+            work *= lr
+            param -= work
 
 
 OPTIMIZERS = {

@@ -493,7 +493,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         if batch_weight == 0:
             return
         forward = network.forward(params, Xb, training=True, running=running, rng=rng)
-        loss = network.data_loss(Yb, forward.output, swb)
+        loss, error = network.loss_and_output_error(Yb, forward.output, swb)
         if not math.isfinite(loss):
             raise _diverged(loss, *where, self._schedule.rate(self.t_))
         backward = network.backward(
@@ -504,6 +504,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
             alpha=alpha,
             grads=grads,
             count_saturated=self.track_gradients,
+            output_error=error,
         )
         record.add(loss, batch_weight, backward if self.track_gradients else None)
         if self.gradient_clip is not None:

@@ -12,6 +12,7 @@ from sksigmoid._network import (
     ParameterVector,
     affine_backward,
     affine_forward,
+    output_delta,
     running_statistics,
 )
 
@@ -222,3 +223,16 @@ def test_float32_network_computes_in_float32():
     loss64, backward64 = network.loss_and_grad(params, X, Y, sw)
     assert loss == pytest.approx(loss64, rel=1e-5)
     np.testing.assert_allclose(backward.grads.flat, backward64.grads.flat, atol=1e-5)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("output", sorted(OUTPUTS))
+def test_loss_and_output_error_equal_data_loss_and_output_delta(output, weighted):
+    params, X, Y, sw = make_problem(output, 2, False, "glorot_uniform", 3)
+    sw = sw if weighted else None
+    network = Network(ACTIVATIONS["sigmoid"], output)
+    Z = network.forward(params, X).output
+    loss, error = network.loss_and_output_error(Y, Z, sw)
+    assert loss == pytest.approx(network.data_loss(Y, Z, sw), rel=1e-13)
+    expected = output_delta(Y, Z, sw, network.loss)
+    np.testing.assert_allclose(error, expected, rtol=1e-13, atol=1e-16)

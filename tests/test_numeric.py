@@ -13,6 +13,7 @@ from sksigmoid._numeric import (
     log_sigmoid,
     log_softmax,
     multinomial_log_loss,
+    multinomial_log_losses_and_gradient,
     sigmoid,
     sigmoid_derivative,
     softmax,
@@ -219,3 +220,43 @@ def test_losses_and_gradient_from_one_exponential_equal_the_separate_functions(d
     # the probability keeps full relative precision deep in the lower tail
     p = binary_log_losses_and_gradient(np.zeros(1), np.array([-700.0]))[1]
     assert p[0] == pytest.approx(np.exp(-700.0), rel=1e-14)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_softmax_and_log_softmax_equal_scipys(dtype):
+    from scipy import special
+
+    rng = np.random.default_rng(5)
+    Z = np.vstack([rng.normal(0, 30, (50, 4)), [EXTREME[:4], EXTREME[-4:]]])
+    Z = Z.astype(dtype)
+    rtol = 10 * np.finfo(dtype).eps
+    np.testing.assert_allclose(softmax(Z), special.softmax(Z, axis=1), rtol=rtol)
+    expected = special.log_softmax(Z, axis=1)
+    np.testing.assert_allclose(log_softmax(Z), expected, rtol=rtol, atol=rtol)
+
+
+def test_log_softmax_refuses_an_axis_other_than_the_classes():
+    with pytest.raises(ValueError, match="axis 1"):
+        log_softmax(np.zeros((2, 3)), axis=0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_multinomial_losses_and_gradient_from_one_exponential_equal_the_separate_ones(
+    dtype,
+):
+    rng = np.random.default_rng(6)
+    Z = np.vstack([rng.normal(0, 5, (40, 3)), [[1e4, 0.0, -1e4], [-1e4, -1e4, 0.0]]])
+    Z = Z.astype(dtype)
+    Y = rng.dirichlet(np.ones(3), len(Z)).astype(dtype)  # soft targets too
+    Y[:20] = np.eye(3, dtype=dtype)[rng.integers(0, 3, 20)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        losses, gradient = multinomial_log_losses_and_gradient(Y, Z)
+    assert losses.dtype == gradient.dtype == dtype and losses.shape == (len(Z),)
+    eps = np.finfo(dtype).eps
+    per_sample = -(Y * log_softmax(Z)).sum(axis=1)
+    np.testing.assert_allclose(losses, per_sample, rtol=64 * eps, atol=64 * eps)
+    np.testing.assert_allclose(gradient, log_loss_gradient(Y, Z), atol=4 * eps)
+    assert losses.astype(float).mean() == pytest.approx(
+        multinomial_log_loss(Y, Z), rel=float(64 * eps)
+    )

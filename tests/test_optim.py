@@ -76,6 +76,45 @@ def test_adam_first_step_is_learning_rate_times_sign_of_gradient(g):
         np.testing.assert_allclose(w, -0.01 * np.sign(g), rtol=1e-5)
 
 
+def adam_reference(grads, lr=0.01, b1=0.9, b2=0.999, eps=1e-8):
+    """Kingma & Ba's algorithm 1 with the "epsilon hat" of scikit-learn."""
+    w, m, v = np.zeros_like(grads[0]), 0.0, 0.0
+    for t, g in enumerate(grads, start=1):
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        w = w - lr * np.sqrt(1 - b2**t) / (1 - b1**t) * m / (np.sqrt(v) + eps)
+    return w
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_follows_its_formula_over_several_steps(dtype):
+    rng = np.random.default_rng(0)
+    grads = [rng.normal(size=(3, 4)).astype(dtype) for _ in range(5)]
+    w, opt = np.zeros((3, 4), dtype=dtype), Adam(learning_rate=0.01)
+    for g in grads:
+        opt.step([w], [g])
+    assert w.dtype == dtype
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(w, adam_reference(grads), rtol=rtol)
+
+
+@pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "adam"])
+def test_optimizer_state_pickles_without_its_scratch_and_steps_on_identically(name):
+    import pickle
+
+    rng = np.random.default_rng(1)
+    grads = [rng.normal(size=6) for _ in range(4)]
+    w, opt = np.zeros(6), make_optimizer(name, learning_rate=0.05)
+    for g in grads[:2]:
+        opt.step([w], [g])
+    copy_w, copy = w.copy(), pickle.loads(pickle.dumps(opt))
+    assert copy._scratch is None
+    for g in grads[2:]:
+        opt.step([w], [g])
+        copy.step([copy_w], [g])
+    np.testing.assert_array_equal(w, copy_w)
+
+
 def test_adam_keeps_float32_parameters_float32():
     w = np.ones(4, dtype=np.float32)
     Adam(learning_rate=0.1).step([w], [np.full(4, 2.0, dtype=np.float32)])
