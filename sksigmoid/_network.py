@@ -22,12 +22,12 @@ from sklearn.utils.extmath import safe_sparse_dot
 
 from ._activations import saturated_fraction, saturated_fraction_from_slopes
 from ._numeric import (
-    weighted_mean,
     binary_log_loss,
     binary_log_losses_and_gradient,
     log_loss_gradient,
     multinomial_log_loss,
     multinomial_log_losses_and_gradient,
+    weighted_mean,
 )
 
 __all__ = [

@@ -45,8 +45,9 @@ class GradientDescent:
 
     def step(self, params, grads):
         """Update each array of ``params`` in place from ``grads``."""
-        for param, grad, scratch in zip(params, grads, self._buffers(params)):
-            param -= np.multiply(grad, self.learning_rate, out=scratch)
+        scratch = self._buffers(params)
+        for param, grad, work in zip(params, grads, scratch, strict=True):
+            param -= np.multiply(grad, self.learning_rate, out=work)
 
     def _buffers(self, params):
         """One preallocated array per parameter for the update's intermediate
