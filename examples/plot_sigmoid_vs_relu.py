@@ -19,9 +19,9 @@ vary from run to run, the other numbers are deterministic):
    either (+0.40 in layer 1, growing to +3.2 in layer 8). Batch normalisation
    does not centre the sigmoid's *output* (+0.50), it centres its *input*.
 2. **The exponential's cost.** One epoch of forward and backward passes costs
-   1.05-1.46x relu's CPU time for the sigmoid (1.05-1.25x for tanh) in
+   1.21-1.26x relu's CPU time for the sigmoid (1.13-1.33x for tanh) in
    four runs: the matrix products dominate at this width, so the exponential
-   costs little. Batch normalisation costs 1.8-2.3x relu's time.
+   costs little. Batch normalisation costs 2.3-2.4x relu's time.
 3. **Saturation and vanishing gradients.** In the first epoch the sigmoid's
    first weight layer receives 1e-3 of the output layer's gradient norm
    (relu: 1.0, tanh: 1.7), and 3e-4 after 40 epochs: with
@@ -30,7 +30,7 @@ vary from run to run, the other numbers are deterministic):
    of activations within 0.01 of 0 or 1 is 0): the bound 1/4 alone starves the
    early layers. The plain sigmoid network stays at chance (test accuracy
    0.10) while tanh, relu and sigmoid with batch normalisation reach 0.969,
-   0.967 and 0.976; batch normalisation lifts the sigmoid's ratio to 0.4 in
+   0.964 and 0.976; batch normalisation lifts the sigmoid's ratio to 0.4 in
    the first epoch and 1.5 in the last.
 
 The table below is printed by the script; the figure shows the mean
