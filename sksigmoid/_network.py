@@ -145,10 +145,11 @@ def output_loss_and_delta(Y, Z, sample_weight=None, loss="log_loss"):
     """
     if loss == "squared_error":
         gradient = Z - Y
-        losses = 0.5 * np.einsum("ik,ik->i", gradient, gradient)
-    elif Z.shape[1] == 1:
+        rows = gradient.reshape(Z.shape[0], -1)
+        losses = 0.5 * np.einsum("ik,ik->i", rows, rows)
+    elif Z.ndim == 1 or Z.shape[1] == 1:
         losses, gradient = binary_log_losses_and_gradient(Y, Z)
-        losses = losses[:, 0]
+        losses = losses.reshape(Z.shape[0])
     else:
         losses, gradient = multinomial_log_losses_and_gradient(Y, Z)
     loss = float(weighted_mean(losses, sample_weight))

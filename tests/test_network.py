@@ -236,3 +236,17 @@ def test_loss_and_output_error_equal_data_loss_and_output_delta(output, weighted
     assert loss == pytest.approx(network.data_loss(Y, Z, sw), rel=1e-13)
     expected = output_delta(Y, Z, sw, network.loss)
     np.testing.assert_allclose(error, expected, rtol=1e-13, atol=1e-16)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "squared_error"])
+def test_output_loss_and_delta_takes_a_single_output_as_a_vector(loss):
+    from sksigmoid._network import output_loss_and_delta
+
+    rng = np.random.default_rng(4)
+    z, sw = rng.normal(size=8), rng.uniform(0.5, 2, 8)
+    y = (rng.random(8) < 0.5).astype(float)
+    as_vector = output_loss_and_delta(y, z, sw, loss)
+    as_column = output_loss_and_delta(y[:, None], z[:, None], sw, loss)
+    assert as_vector[0] == pytest.approx(as_column[0], rel=1e-14)
+    np.testing.assert_allclose(as_vector[1], as_column[1][:, 0], rtol=1e-14)
+    np.testing.assert_allclose(as_vector[1], output_delta(y, z, sw, loss), rtol=1e-14)
