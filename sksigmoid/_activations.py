@@ -35,6 +35,7 @@ __all__ = [
     "saturated_mask",
     "saturated_fraction",
     "saturated_fraction_from_slopes",
+    "slope_at_saturation",
     "get_activation",
     "validate_activation_pair",
 ]
@@ -98,18 +99,30 @@ _SLOPE_AT_DISTANCE = {
 }
 
 
+def slope_at_saturation(activation_name, eps=SATURATION_EPS):
+    """The derivative at distance ``eps`` of an asymptote: a unit is saturated
+    exactly when :math:`f'(z)` is at most this value.
+
+    ``-inf`` for the activations that never saturate; None for those whose
+    derivative does not determine the distance to an asymptote (hard_sigmoid:
+    its derivative is 1/6 right up to the asymptotes).
+    """
+    if activation_name in _SLOPE_AT_DISTANCE:
+        return _SLOPE_AT_DISTANCE[activation_name](eps)
+    return None if activation_name in ASYMPTOTES else -np.inf
+
+
 def saturated_fraction_from_slopes(slopes, activation_name, eps=SATURATION_EPS):
     """:func:`saturated_fraction`, read off the local derivatives :math:`f'(z)`.
 
-    Returns None for the activations where the derivative does not determine
-    the distance to an asymptote (hard_sigmoid: its derivative is 1/6 right up
-    to the asymptotes); the caller then uses :func:`saturated_fraction`.
+    Returns None where :func:`slope_at_saturation` is None; the caller then
+    uses :func:`saturated_fraction`.
     """
-    if activation_name not in _SLOPE_AT_DISTANCE:
-        return 0.0 if activation_name not in ASYMPTOTES else None
-    if slopes.size == 0:
+    threshold = slope_at_saturation(activation_name, eps)
+    if threshold is None:
+        return None
+    if slopes.size == 0 or threshold == -np.inf:
         return 0.0
-    threshold = _SLOPE_AT_DISTANCE[activation_name](eps)
     return np.count_nonzero(slopes <= threshold) / slopes.size
 
 

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import saturated_fraction, saturated_fraction_from_slopes
+from ._activations import saturated_fraction, slope_at_saturation
 from ._numeric import (
     binary_log_loss,
     binary_log_losses_and_gradient,
@@ -572,13 +572,15 @@ class Network:
         workspace where they determine it, else off the kept activations.
         """
         name = self.activation.name
-        fractions = []
-        for slopes, A in zip(ws.scratch, ws.forward.activations, strict=True):
-            fraction = saturated_fraction_from_slopes(slopes, name)
-            fractions.append(
-                saturated_fraction(A, name) if fraction is None else fraction
-            )
-        return fractions
+        threshold = slope_at_saturation(name)
+        if threshold is None:
+            return [saturated_fraction(A, name) for A in ws.forward.activations]
+        if threshold == -np.inf:  # an activation that never saturates
+            return [0.0] * len(ws.scratch)
+        return [
+            np.count_nonzero(slopes <= threshold) / max(slopes.size, 1)
+            for slopes in ws.scratch
+        ]
 
     def _normalize_backward(self, delta, k, params, grads, ws):
         forward = ws.forward
