@@ -54,7 +54,8 @@ class GradientDescent:
         values: a step then allocates nothing (allocating arrays of this size
         costs more than the arithmetic)."""
         shapes = [(p.shape, p.dtype) for p in params]
-        if self._scratch is None or self._scratch[0] != shapes:
+        scratch = getattr(self, "_scratch", None)  # None in older pickles too
+        if scratch is None or scratch[0] != shapes:
             self._scratch = (shapes, [np.empty_like(p) for p in params])
         return self._scratch[1]
 
@@ -134,8 +135,17 @@ class Adam(GradientDescent):
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.t = 0
-        self.ms = None
-        self.vs = None
+        self.ms = None  # m / (1 - beta_1), see the class docstring
+        self.vs = None  # v / (1 - beta_2)
+        self.scaled_moments = True
+
+    def __setstate__(self, state):
+        # pickles made before the moments were scaled hold m and v themselves
+        if state.get("ms") is not None and not state.get("scaled_moments", False):
+            b1, b2 = state["beta_1"], state["beta_2"]
+            state["ms"] = [m / (1 - b1) for m in state["ms"]]
+            state["vs"] = [v / (1 - b2) for v in state["vs"]]
+        self.__dict__.update(state, scaled_moments=True)
 
     def step(self, params, grads):
         if self.ms is None:

@@ -207,3 +207,23 @@ def test_minimize_lbfgs_leaves_the_warning_to_the_caller_when_asked():
             rosenbrock, start, max_iter=3, tol=1e-10, warn=False
         )
     assert not converged
+
+
+def test_adam_state_pickled_before_the_moments_were_scaled_resumes_identically():
+    rng = np.random.default_rng(2)
+    grads = [rng.normal(size=5) for _ in range(4)]
+    w, opt = np.zeros(5), Adam(learning_rate=0.05)
+    for g in grads[:2]:
+        opt.step([w], [g])
+    # the state as the earlier Adam pickled it: m and v themselves
+    old = {
+        k: v for k, v in vars(opt).items() if k not in ("scaled_moments", "_scratch")
+    }
+    old["ms"] = [(1 - opt.beta_1) * m for m in opt.ms]
+    old["vs"] = [(1 - opt.beta_2) * v for v in opt.vs]
+    resumed, resumed_w = Adam.__new__(Adam), w.copy()
+    resumed.__setstate__(old)
+    for g in grads[2:]:
+        opt.step([w], [g])
+        resumed.step([resumed_w], [g])
+    np.testing.assert_allclose(resumed_w, w, rtol=1e-14)
