@@ -154,7 +154,8 @@ def _sigmoid(Z, out):
     In float32, ``1 / (1 + exp(-z))`` takes half the time of scipy's ``expit``
     (numpy's exp is vectorised) at 3e-7 relative error; where
     :math:`e^{-z}` overflows (z < -88.7) it gives 1/inf = 0, which is
-    :math:`\sigma(z)` rounded to float32. float64 uses
+    :math:`\sigma(z)` rounded to float32 (just above, the value is a float32
+    subnormal, as ``expit``'s is). float64 uses
     :func:`sksigmoid._numeric.sigmoid`.
     """
     if out.dtype != np.float32:
