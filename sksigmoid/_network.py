@@ -20,7 +20,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import saturated_fraction, slope_at_saturation
+from ._activations import saturated_fraction, saturated_fraction_from_slopes
 from ._numeric import (
     binary_log_loss,
     binary_log_losses_and_gradient,
@@ -572,15 +572,10 @@ class Network:
         workspace where they determine it, else off the kept activations.
         """
         name = self.activation.name
-        threshold = slope_at_saturation(name)
-        if threshold is None:
+        fractions = [saturated_fraction_from_slopes(s, name) for s in ws.scratch]
+        if None in fractions:  # the derivatives do not determine it
             return [saturated_fraction(A, name) for A in ws.forward.activations]
-        if threshold == -np.inf:  # an activation that never saturates
-            return [0.0] * len(ws.scratch)
-        return [
-            np.count_nonzero(slopes <= threshold) / max(slopes.size, 1)
-            for slopes in ws.scratch
-        ]
+        return fractions
 
     def _normalize_backward(self, delta, k, params, grads, ws):
         forward = ws.forward
