@@ -189,17 +189,27 @@ def multinomial_log_loss(Y, Z, sample_weight=None):
     -------
     float
     """
-    losses = -np.einsum("ik,ik->i", Y, log_softmax(Z))
+    shifted, e = _shifted_exp(Z)
+    losses = _cross_entropies(Y, shifted, e.sum(axis=1, keepdims=True))
     return float(weighted_mean(losses, sample_weight))
+
+
+def _cross_entropies(Y, shifted, total):
+    r""":math:`-\sum_k Y_{ik}\log\mathrm{softmax}(Z_i)_k = \log S_i \sum_k Y_{ik}
+    - \sum_k Y_{ik} s_{ik}`, given :math:`s = Z - \max_k Z` row-wise and
+    :math:`S_i = \sum_k e^{s_{ik}}` (``total``, of shape (n, 1))."""
+    losses = np.log(total[:, 0]) * Y.sum(axis=1)
+    losses -= np.einsum("ik,ik->i", Y, shifted)
+    return losses
 
 
 def multinomial_log_losses_and_gradient(Y, Z):
     r"""Per-sample cross-entropy and its gradient :math:`\mathrm{softmax}(Z_i) - Y_i`,
     from one exponential.
 
-    With :math:`s_{ik} = z_{ik} - \max_j z_{ij}` and :math:`S_i = \sum_k e^{s_{ik}}`:
-    :math:`-\sum_k Y_{ik}\log\mathrm{softmax}(Z_i)_k = \log S_i \sum_k Y_{ik}
-    - \sum_k Y_{ik} s_{ik}` and :math:`\mathrm{softmax}(Z_i)_k = e^{s_{ik}}/S_i`.
+    The losses of :func:`multinomial_log_loss`, and
+    :math:`\mathrm{softmax}(Z_i)_k = e^{s_{ik}}/S_i` from the same
+    exponentials :math:`e^{s_{ik}}`, :math:`s = Z - \max_k Z` row-wise.
 
     Returns
     -------
@@ -208,8 +218,7 @@ def multinomial_log_losses_and_gradient(Y, Z):
     """
     shifted, e = _shifted_exp(Z)
     total = e.sum(axis=1, keepdims=True)
-    losses = np.log(total[:, 0]) * Y.sum(axis=1)
-    losses -= np.einsum("ik,ik->i", Y, shifted)
+    losses = _cross_entropies(Y, shifted, total)
     e /= total
     e -= Y
     return losses, e
