@@ -14,7 +14,7 @@ from sklearn.preprocessing import FunctionTransformer
 
 from sksigmoid import SigmoidGrowthRegressor
 from sksigmoid.datasets import load_puromycin, load_rat43
-from sksigmoid.growth import MODELS, FlatCurveWarning
+from sksigmoid.growth import MODELS, FlatCurveWarning, fit_curves
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
 
@@ -416,6 +416,32 @@ def test_non_convergence_warns_and_keeps_best_fit(four_pl_data):
         reg.fit(X, y)
     assert not reg.converged_
     assert np.isfinite(list(reg.params_.values())).all()
+
+
+@pytest.mark.parametrize("model, bottom", [("logistic", 0.0), ("4pl", 1.0)])
+def test_a_step_names_its_undetermined_rate(model, bottom):
+    # no point on the rise: any steep enough rate fits, so the fit is singular
+    t = np.arange(10.0)
+    y = bottom + 3.0 * (t > 4.5)
+    with pytest.warns(ConvergenceWarning, match=r"do not determine rate;"):
+        reg = SigmoidGrowthRegressor(model).fit(t[:, None], y)
+    assert np.isnan(list(reg.std_errors_.values())).all()
+    assert fit_curves(t, y[:, None], model)["status"].iloc[0] == "failed"
+
+
+def test_collinear_features_name_their_coefficients():
+    rng = np.random.default_rng(0)
+    x, other = rng.uniform(-3, 3, 40), rng.normal(size=40)
+    X = np.column_stack([x, x, other])  # the first two are the same feature
+    y = 2 * expit(1.5 * x - 0.2 + 0.3 * other) + rng.normal(0, 0.05, 40)
+    message = r"do not determine coef_0, coef_1 \(a combination"
+    with pytest.warns(ConvergenceWarning, match=message):
+        SigmoidGrowthRegressor("logistic").fit(X, y)
+    # one copy of the feature: determined, no warning
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = SigmoidGrowthRegressor("logistic").fit(X[:, 1:], y)
+    assert np.isfinite(list(reg.std_errors_.values())).all()
 
 
 def test_auto_selects_smallest_aicc():

@@ -2,7 +2,7 @@
 
 Name checks of the user's ``fixed``/``p0``/``bounds`` dicts, the bounds of a
 model's parameters, starts clipped inside them, the Gaussian information
-criteria (vectorised over fits) and the optional pandas import.
+criteria (vectorised over fits), and when the estimates are undetermined.
 """
 
 import numpy as np
@@ -14,7 +14,28 @@ __all__ = [
     "check_p0",
     "override_starts",
     "information_criteria",
+    "SINGULAR_EIGENVALUE",
+    "negligible_columns",
 ]
+
+# A correlation matrix of the estimates (the information matrix J^T W J scaled
+# to unit diagonal) with an eigenvalue below this is singular: some parameter,
+# or combination of them, is not determined by the data. Both the one-curve
+# regressor and the plate fit decide by it, so they agree on the same data.
+SINGULAR_EIGENVALUE = 1e-13
+
+
+def negligible_columns(scale, n_rows):
+    """Parameters that no longer move the curve, such as the rate of a step.
+
+    ``scale`` holds the norms of the Jacobian's columns (last axis); a column
+    below the rounding of the largest is negligible. The correlation test of
+    :data:`SINGULAR_EIGENVALUE` cannot see these: scaled to unit norm, such a
+    column looks like any other.
+    """
+    scale = np.asarray(scale)
+    rounding = np.finfo(float).eps * max(n_rows, scale.shape[-1])
+    return scale <= scale.max(axis=-1, keepdims=True) * rounding
 
 
 def check_names(mapping, names, what, strict=True):

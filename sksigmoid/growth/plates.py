@@ -28,11 +28,13 @@ from sklearn.utils import check_array
 
 from ..utils._optional import import_pandas
 from ._common import (
+    SINGULAR_EIGENVALUE,
     bound_arrays,
     check_names,
     check_p0,
     information_criteria,
     interior,
+    negligible_columns,
     override_starts,
 )
 from ._derived import effective_dose, inflection_point, lag_time, max_slope
@@ -53,9 +55,6 @@ _STRAGGLERS = 4
 _VECTOR_ITERATIONS = 20
 # Curves that still show no growth after this many iterations stop there.
 _FLAT_CHECK = 15
-# A correlation matrix of the estimates with an eigenvalue below this is
-# singular: some parameter (combination) is not determined by the data.
-_SINGULAR_EIGENVALUE = 1e-13
 
 # --------------------------------------------------------------------------
 # Input validation
@@ -489,23 +488,27 @@ def _finish_one(problem, theta, row, max_nfev, tol):
 # --------------------------------------------------------------------------
 
 
-def _covariances(A, sigma2):
+def _covariances(A, sigma2, n_points):
     r""":math:`\hat\sigma^2 (J^\top W J)^{-1}` per curve, and which are singular.
 
     Inverted through the correlation form :math:`D^{-1} A D^{-1}`,
     :math:`D = \sqrt{\operatorname{diag} A}`, so that parameters of very
-    different scales do not make a well-determined fit look singular.
+    different scales do not make a well-determined fit look singular. Singular:
+    an eigenvalue of the correlation form below :data:`SINGULAR_EIGENVALUE`, or
+    a negligible column of J (:func:`negligible_columns`), as the regressor
+    decides.
     """
     n, q, _ = A.shape
     cov = np.full_like(A, np.nan)
     finite = np.all(np.isfinite(A), axis=(1, 2))
     scale = np.sqrt(np.diagonal(A, axis1=1, axis2=2))
     ok = finite & np.all(scale > 0, axis=1)
+    ok[finite] &= ~negligible_columns(scale[finite], n_points).any(axis=1)
     with np.errstate(all="ignore"):
         R = A / (scale[:, :, None] * scale[:, None, :])
     eig = np.full(n, -np.inf)
     eig[ok] = np.linalg.eigvalsh(R[ok])[:, 0]
-    ok &= eig > _SINGULAR_EIGENVALUE
+    ok &= eig > SINGULAR_EIGENVALUE
     R_inv = np.linalg.inv(R[ok])
     with np.errstate(over="ignore"):  # a tiny column scale: an infinite variance
         cov[ok] = (
@@ -631,9 +634,10 @@ def fit_curves(
           fit stopped, or NaN for a constant response, and no derived
           quantities); ``"failed"`` (too few reads, no usable start, no
           convergence within ``max_nfev`` -- e.g. a curve without a plateau,
-          whose asymptote runs off -- or a singular :math:`J^\top W J`: the
-          best point found is reported, with infinite standard errors when
-          singular, and no derived quantities).
+          whose asymptote runs off -- or a singular :math:`J^\top W J`, e.g.
+          a step with no read on its rise, whose rate no longer moves the
+          curve: the best point found is reported, with infinite standard
+          errors when singular, and no derived quantities).
 
     Notes
     -----
@@ -753,7 +757,7 @@ def _parameter_columns(problem, fit):
     names = problem.model.param_names
     with np.errstate(all="ignore"):
         fit["sigma2"] = fit["rss"] / (fit["n_obs"] - problem.free.sum())
-    cov, fit["singular"] = _covariances(fit["A"], fit["sigma2"])
+    cov, fit["singular"] = _covariances(fit["A"], fit["sigma2"], problem.Y.shape[1])
     se = np.zeros((len(fit["rss"]), len(names)))
     se[:, problem.free] = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
     se[fit["singular"] & fit["startable"]] = np.inf

@@ -35,11 +35,13 @@ from sklearn.utils.validation import (
 from ..utils._optional import import_pandas
 from . import _derived
 from ._common import (
+    SINGULAR_EIGENVALUE,
     bound_arrays,
     check_names,
     check_p0,
     information_criteria,
     interior,
+    negligible_columns,
     override_starts,
 )
 from ._models import MODELS, safe_log
@@ -263,8 +265,12 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         Estimates by name.
     covariance_ : ndarray of shape (n_params, n_params)
         :math:`\hat\sigma^2 (J^\top W J)^{-1}` over the free parameters (rows
-        and columns of fixed parameters are 0).
+        and columns of fixed parameters are 0). ``nan`` when the data do not
+        determine the parameters (a step with no point on its rise, collinear
+        features), with a ``ConvergenceWarning`` naming them; :func:`fit_curves`
+        decides by the same rule and marks such a curve ``"failed"``.
     std_errors_ : dict
+        :math:`\sqrt{\mathrm{diag}(\mathrm{covariance\_})}` by parameter name.
     rss_ : float
         Weighted residual sum of squares :math:`\sum_i w_i r_i^2`.
     sigma_ : float
@@ -1052,7 +1058,8 @@ def _inference(design, X, y, sample_weight, result, free):
     sigma2 = rss / dof if dof > 0 else np.nan  # several features may leave dof <= 0
     J = result.weighted_jacobian[:, free]
     covariance = np.zeros((theta.size, theta.size))
-    covariance[np.ix_(free, free)] = sigma2 * _inverse_information(J)
+    names = [n for n, f in zip(design.names, free, strict=True) if f]
+    covariance[np.ix_(free, free)] = sigma2 * _inverse_information(J, names)
     log_w = np.log(sample_weight[sample_weight > 0]).sum()
     aic, aicc, bic = map(float, information_criteria(rss, n, k, log_w))
     tss = sample_weight @ (y - np.average(y, weights=sample_weight)) ** 2
@@ -1073,19 +1080,44 @@ def _inference(design, X, y, sample_weight, result, free):
     )
 
 
-def _inverse_information(J):
-    r""":math:`(J^\top J)^{-1}` via the SVD of J; ``nan`` if J is rank deficient."""
-    _, s, Vt, info = lapack.dgesdd(J, compute_uv=1, full_matrices=0)
+def _inverse_information(J, names):
+    r""":math:`(J^\top J)^{-1}`, or ``nan`` where the data do not determine it.
+
+    Through the SVD of the column-scaled :math:`J D^{-1}`,
+    :math:`D = \operatorname{diag}(\lVert J_{:,j} \rVert)`, whose squared
+    singular values are the eigenvalues of the estimates' correlation matrix.
+    Singular, as :func:`fit_curves` decides: an eigenvalue below
+    :data:`SINGULAR_EIGENVALUE`, or a negligible column
+    (:func:`negligible_columns`). The warning names the parameters left
+    undetermined: the negligible ones, and those that weigh at least 0.1 in a
+    right singular vector of a small eigenvalue.
+    """
+    k = J.shape[1]
+    if k == 0:  # every parameter fixed
+        return np.empty((0, 0))
+    scale = np.linalg.norm(J, axis=0)
+    negligible = negligible_columns(scale, J.shape[0])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scaled = np.where(negligible, 0.0, J / scale)
+    _, s, Vt, info = lapack.dgesdd(scaled, compute_uv=1, full_matrices=0)
     if info != 0:  # pragma: no cover - the SVD did not converge
-        _, s, Vt = np.linalg.svd(J, full_matrices=False)
-    if s.size == 0 or s[-1] <= s[0] * np.finfo(float).eps * max(J.shape):
+        _, s, Vt = np.linalg.svd(scaled, full_matrices=False)
+    weak = s**2 < SINGULAR_EIGENVALUE
+    if weak.any() or negligible.any() or s.size < k:  # s.size < k: too few points
+        weight = np.abs(Vt[weak]).max(axis=0, initial=0.0) if s.size == k else 1.0
+        undetermined = negligible | (weight >= 0.1)
+        unknown = [n for n, u in zip(names, undetermined, strict=True) if u]
+        together = " (a combination of them fits equally well)" * (len(unknown) > 1)
         warnings.warn(
-            "The Jacobian is rank deficient at the optimum: some parameters are "
-            "not determined by the data; their standard errors are reported as nan.",
+            "The Jacobian is rank deficient at the optimum: the data do not "
+            f"determine {', '.join(unknown)}{together}; all standard errors are "
+            "reported as nan. A step with no point on its rise leaves the rate "
+            "and the midpoint free: measure where the curve changes, or bound "
+            "or fix them.",
             ConvergenceWarning,
         )
-        return np.full((J.shape[1], J.shape[1]), np.nan)
-    return (Vt.T / s**2) @ Vt
+        return np.full((k, k), np.nan)
+    return (Vt.T / s**2) @ Vt / np.outer(scale, scale)
 
 
 def _fitted(design, theta, covariance, *, rss, dof, **rest):
