@@ -275,8 +275,15 @@ def throughput(name, data, n_check, repeat):
     table = fit_curves(x, Y, "4pl", x_scale=x_scale)
     starts = starting_values(x, Y, "4pl", x_scale=x_scale)
     loop = curve_fit_loop(t, Y, starts, **kw)
-    ours = best_of(lambda: fit_curves(x, Y, "4pl", x_scale=x_scale), repeat)
-    theirs = best_of(lambda: curve_fit_loop(t, Y, starts, **kw), repeat)
+    times = best_of(
+        {
+            "ours": lambda: fit_curves(x, Y, "4pl", x_scale=x_scale),
+            "theirs": lambda: curve_fit_loop(t, Y, starts, **kw),
+        },
+        repeat,
+        batch=1,
+    )
+    ours, theirs = times["ours"], times["theirs"]
     fitted = (table["status"] == "fit").to_numpy()
     est, se = table[names].to_numpy(), table[[f"{n}_se" for n in names]].to_numpy()
     check = np.flatnonzero(fitted)[:n_check]
