@@ -18,6 +18,7 @@ A user may pass a pair ``(function, derivative)`` of element-wise callables of
 ``Z``; :func:`get_activation` checks it (:func:`validate_activation_pair`).
 """
 
+from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -185,8 +186,30 @@ def _tanh_derivative(Z, A, out):
     return out
 
 
+_ZEROS_KEPT_UP_TO = 1 << 20  # elements (4 MiB in float32)
+
+
+@lru_cache(maxsize=8)
+def _cached_zeros(shape, dtype):
+    zeros = np.zeros(shape, dtype)
+    zeros.flags.writeable = False
+    return zeros
+
+
+def _zeros_like(Z):
+    """A read-only array of zeros shaped as ``Z`` (the scalar 0 for big ``Z``).
+
+    numpy's ``maximum`` and ``minimum`` of two arrays take a vectorised loop
+    that is ~3x faster than against the scalar 0; a mini-batch's layers reuse
+    one such array.
+    """
+    if Z.size > _ZEROS_KEPT_UP_TO:
+        return Z.dtype.type(0)
+    return _cached_zeros(Z.shape, Z.dtype)
+
+
 def _relu(Z, out):
-    return np.maximum(Z, 0, out=out)
+    return np.maximum(Z, _zeros_like(Z), out=out)
 
 
 def _relu_derivative(Z, A, out):
@@ -210,14 +233,14 @@ def _leaky_relu_derivative(Z, A, out):
 
 def _elu(Z, out):
     """:math:`z` for :math:`z > 0`, else :math:`e^z - 1` (which is :math:`\\ge z`)."""
-    np.minimum(Z, 0, out=out)
+    np.minimum(Z, _zeros_like(Z), out=out)
     np.expm1(out, out=out)
     return np.maximum(Z, out, out=out)
 
 
 def _elu_derivative(Z, A, out):
     """:math:`1` for :math:`z > 0`, else :math:`e^z = a + 1`."""
-    np.minimum(A, 0, out=out)
+    np.minimum(A, _zeros_like(A), out=out)
     out += 1
     return out
 
