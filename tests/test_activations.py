@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from sksigmoid import _activations
 from sksigmoid._activations import (
     ACTIVATIONS,
     RELU_FAMILY,
@@ -164,3 +165,19 @@ def test_saturation_read_off_the_derivatives_equals_the_definition(name):
         assert from_slopes == 0.0
     else:
         assert 0.2 < from_slopes < 0.8  # the test exercises both sides
+
+
+@pytest.mark.parametrize("name", ["relu", "elu"])
+def test_zero_array_path_equals_the_scalar_one_and_stays_zero(name, monkeypatch):
+    # max/min against a cached zero array for mini-batches, the scalar 0 above
+    # _ZEROS_KEPT_UP_TO: the same values either way, NaN and inf included
+    activation = ACTIVATIONS[name]
+    Z = np.random.default_rng(0).normal(0, 3, (50, 8)).astype(np.float32)
+    Z[0, :3] = [np.nan, -np.inf, np.inf]
+    A = activation.function(Z, np.empty_like(Z))
+    D = activation.derivative(Z, A, np.empty_like(Z))
+    monkeypatch.setattr(_activations, "_ZEROS_KEPT_UP_TO", 0)
+    np.testing.assert_array_equal(A, activation.function(Z, np.empty_like(Z)))
+    np.testing.assert_array_equal(D, activation.derivative(Z, A, np.empty_like(Z)))
+    cached = _activations._cached_zeros(Z.shape, Z.dtype)
+    assert not cached.flags.writeable and not cached.any()
