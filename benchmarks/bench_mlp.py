@@ -19,9 +19,14 @@ then the training accuracies and the ratios (targets: <= 0.5x scikit-learn,
 <= 1.5x the floor, tracking overhead < 5%), and scikit-learn's own ratio to the
 floor (no implementation of these products can be faster than the floor, so
 0.5x scikit-learn is within reach only where scikit-learn takes >= 2x the
-floor)::
+floor). Last, a budget table: what each target leaves beyond the floor, against
+the element-wise parts of a training step (activation and its derivative,
+bias add and gradient, loss, Adam, L2) each timed alone in a tight loop, where
+its operands stay in cache: a lower bound of what they cost inside a real
+step, and so of what any numpy implementation spends beyond the floor::
 
     python benchmarks/bench_mlp.py [--repeat 3] [--threads N] [--clock cpu]
+                                   [--no-budget]
 
 ``--threads`` limits the BLAS threads of every contender alike. ``--clock
 cpu`` measures process CPU time instead of wall-clock time: with one BLAS
@@ -181,6 +186,94 @@ def timed_tracking(activation, X, y, clock):
     return spent[0] / (total - spent[0])
 
 
+def parts_beyond_products(activation, repeat=200):
+    """Seconds per fit of each element-wise part of a training step, alone.
+
+    Each part runs on the benchmark's own shapes, with the library's own
+    functions, ``repeat`` times in a tight loop (its operands stay in cache, so
+    this is less than the part costs inside a real step); the fastest run
+    times the number of mini-batches of a fit. Not counted: Python's own
+    overhead, the gradient history, the loop's bookkeeping.
+    """
+    from sksigmoid._activations import ACTIVATIONS
+    from sksigmoid._network import output_loss_and_delta
+    from sksigmoid._optim import Adam
+
+    rng = np.random.default_rng(0)
+    f32 = np.float32
+    act = ACTIVATIONS[activation]
+    Z = rng.standard_normal((BATCH, HIDDEN[0]), dtype=f32)
+    A, slope, delta = np.empty_like(Z), np.empty_like(Z), np.ones_like(Z)
+    bias = np.zeros(HIDDEN[0], dtype=f32)
+    ones = np.ones(BATCH, dtype=f32)
+    logits = rng.standard_normal((BATCH, N_CLASSES), dtype=f32)
+    Y = np.eye(N_CLASSES, dtype=f32)[rng.integers(0, N_CLASSES, BATCH)]
+    sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
+    n_weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
+    n_params = n_weights + sum(sizes[1:])
+    params, grads = np.zeros(n_params, dtype=f32), np.ones(n_params, dtype=f32)
+    adam, work = Adam(), np.empty(n_weights, dtype=f32)
+    n_hidden, n_layers = len(HIDDEN), len(HIDDEN) + 1
+
+    def activations():  # forward f(Z), backward delta *= f'(Z), every hidden layer
+        for _ in range(n_hidden):
+            act.function(Z, A)
+            delta[...] *= act.derivative(Z, A, slope)
+
+    def biases():  # Z += b forward, ones @ delta for the bias gradient
+        for _ in range(n_layers):
+            Z[...] += bias
+            np.matmul(ones, delta, out=bias)
+
+    def l2():
+        grads[:n_weights] += np.multiply(params[:n_weights], 1e-6, out=work)
+
+    parts = {
+        "activation forward + derivative": activations,
+        "bias add + bias gradient": biases,
+        "loss and output error": lambda: output_loss_and_delta(Y, logits.copy()),
+        "adam step": lambda: adam.step([params], [grads]),
+        "L2 term": l2,
+    }
+    n_batches = EPOCHS * N_SAMPLES // BATCH
+    seconds = {}
+    for name, part in parts.items():
+        best = np.inf
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(repeat):
+                part()
+            best = min(best, (time.perf_counter() - start) / repeat)
+        seconds[name] = best * n_batches
+    return seconds
+
+
+def print_budgets(results, repeat=200):
+    """What the targets leave for everything beyond the products, and what the
+    element-wise parts alone take."""
+    print(
+        "\nBudgets: the time a target leaves beyond the matmul floor, against "
+        "the element-wise\nparts of a training step alone (each in a tight loop, "
+        "times the fit's 1000 mini-batches):"
+    )
+    for activation, (t, *_rest) in results.items():
+        parts = parts_beyond_products(activation, repeat)
+        total = sum(parts.values())
+        print(f"  {activation}:")
+        for name, seconds in parts.items():
+            print(f"    {name:<34} {seconds:6.3f} s")
+        print(f"    {'sum':<34} {total:6.3f} s")
+        for target, budget in [
+            ("0.5x sklearn", t["sklearn"] / 2 - t["floor"]),
+            ("1.5x floor", t["floor"] / 2),
+        ]:
+            verdict = "fits" if total <= budget else "exceeds it"
+            print(
+                f"    {target} leaves {budget:6.3f} s beyond the floor: "
+                f"the parts alone {verdict} ({total / budget:.2f}x)"
+            )
+
+
 def contenders(activation, X, y, clock):
     """Name -> function returning (seconds, training accuracy)."""
     return {
@@ -267,8 +360,13 @@ def main(argv=None):
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall")
+    parser.add_argument(
+        "--no-budget", action="store_true", help="skip the per-part budget table"
+    )
     args = parser.parse_args(argv)
-    run(args.repeat, args.threads, args.clock)
+    results = run(args.repeat, args.threads, args.clock)
+    if not args.no_budget:
+        print_budgets(results)
 
 
 if __name__ == "__main__":
