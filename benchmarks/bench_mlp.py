@@ -23,7 +23,7 @@ floor). Last, a budget table: what each target leaves beyond the floor, against
 the element-wise parts of a training step (activation and its derivative,
 bias add and gradient, loss, Adam, L2) each timed alone in a tight loop, where
 its operands stay in cache: a lower bound of what they cost inside a real
-step, and so of what any numpy implementation spends beyond the floor::
+step, where the loop's other arrays have evicted them::
 
     python benchmarks/bench_mlp.py [--repeat 3] [--threads N] [--clock cpu]
                                    [--no-budget]
