@@ -444,6 +444,21 @@ def test_collinear_features_name_their_coefficients():
     assert np.isfinite(list(reg.std_errors_.values())).all()
 
 
+def test_auto_compares_a_model_whose_parameters_are_all_fixed():
+    # the logistic is fully given: it is evaluated as it is, without a fit
+    t = np.linspace(0, 10, 12)
+    y = 4 * expit(1.2 * (t - 5)) + np.random.default_rng(3).normal(0, 0.05, t.size)
+    fixed = {"top": 4.0, "rate": 1.2, "x_mid": 5.0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reg = SigmoidGrowthRegressor("auto", fixed=fixed).fit(t[:, None], y)
+    table = reg.model_comparison_
+    row = table["model"].index("logistic")
+    assert table["converged"][row] and table["n_params"][row] == 3
+    expected = np.sum((y - 4 * expit(1.2 * (t - 5))) ** 2)
+    assert table["rss"][row] == pytest.approx(expected, rel=1e-12)
+
+
 def test_auto_selects_smallest_aicc():
     rng = np.random.default_rng(12)
     t = np.linspace(0, 20, 40)
@@ -539,6 +554,12 @@ Y8 = np.linspace(0, 1, 8) ** 2
         ({"model": "weibull"}, XNEG, Y8, r"'weibull' needs x >= 0"),
         ({"model": "sigmoidal"}, X5, Y5, r"The 'model' parameter"),
         ({"fixed": {"bottm": 0}}, X5, Y5, r"Unknown parameter name.*bottm.*fixed"),
+        (
+            {"model": "logistic", "fixed": {"top": 4.0, "rate": 1.0, "x_mid": 2.0}},
+            X5,
+            Y5,
+            r"Every parameter is fixed",
+        ),
         ({"bounds": {"K": (0, 1)}}, X5, Y5, r"Unknown parameter name.*'K'.*bounds"),
         ({"p0": {"slope": 1}}, X5, Y5, r"Unknown parameter name.*slope.*p0"),
         (

@@ -443,6 +443,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         fixed = check_names(fixed, names, "fixed", strict)
         free = np.array([n not in fixed for n in names])
         n_free = int(free.sum())
+        if n_free == 0 and strict:  # model="auto" compares such a curve as it is
+            raise ValueError("Every parameter is fixed; leave at least one free.")
         n_obs = np.count_nonzero(sample_weight)
         if design.single and n_obs < n_free + 1:
             raise ValueError(
@@ -545,7 +547,12 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         with warnings.catch_warnings():
             # trial steps may probe extreme parameters; the step is then rejected
             warnings.simplefilter("ignore", RuntimeWarning)
-            if method == "lm":
+            if x0.size == 0:  # every parameter fixed: nothing to optimise
+                r = residuals(x0)
+                result = optimize.OptimizeResult(
+                    x=x0, cost=0.5 * r @ r, status=1, nfev=1, message="All fixed."
+                )
+            elif method == "lm":
                 result = _minpack(residuals, jacobian, x0, tol, max_nfev)
             else:
                 result = optimize.least_squares(
