@@ -1114,17 +1114,31 @@ def _inverse_information(J, names):
         weight = np.abs(Vt[weak]).max(axis=0, initial=0.0) if s.size == k else 1.0
         undetermined = negligible | (weight >= 0.1)
         unknown = [n for n, u in zip(names, undetermined, strict=True) if u]
-        together = " (a combination of them fits equally well)" * (len(unknown) > 1)
         warnings.warn(
             "The Jacobian is rank deficient at the optimum: the data do not "
-            f"determine {', '.join(unknown)}{together}; all standard errors are "
-            "reported as nan. A step with no point on its rise leaves the rate "
-            "and the midpoint free: measure where the curve changes, or bound "
-            "or fix them.",
+            f"determine {_name_list(unknown)}; all standard errors are reported "
+            f"as nan. {_undetermined_hint(unknown)}",
             ConvergenceWarning,
         )
         return np.full((k, k), np.nan)
     return (Vt.T / s**2) @ Vt / np.outer(scale, scale)
+
+
+def _name_list(names, at_most=6):
+    """``a, b and 3 more (a combination of them fits equally well)``."""
+    shown = ", ".join(names[:at_most])
+    if len(names) > at_most:
+        shown += f" and {len(names) - at_most} more"
+    return shown + " (a combination of them fits equally well)" * (len(names) > 1)
+
+
+def _undetermined_hint(names):
+    if "rate" in names or "x_mid" in names:
+        return (
+            "A step with no point on its rise leaves the rate and the midpoint "
+            "free: measure where the curve changes, or bound or fix them."
+        )
+    return "Fix or bound some of them, or add data that tells them apart."
 
 
 def _fitted(design, theta, covariance, *, rss, dof, **rest):
