@@ -570,7 +570,7 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
                     max_nfev=max_nfev,
                 )
         theta_free = result.x
-        if result.status > 0 and plain and self.tol < _POLISH_BELOW:
+        if result.status > 0 and plain and x0.size and self.tol < _POLISH_BELOW:
             theta_free = _polish(residuals, jacobian, theta_free, lo, hi)
         result.theta = full(theta_free).copy()
         result.max_nfev = max_nfev
