@@ -454,7 +454,8 @@ def test_auto_compares_a_model_whose_parameters_are_all_fixed():
         reg = SigmoidGrowthRegressor("auto", fixed=fixed).fit(t[:, None], y)
     table = reg.model_comparison_
     row = table["model"].index("logistic")
-    assert table["converged"][row] and table["n_params"][row] == 3
+    assert table["converged"][row] and table["n_params"][row] == 0
+    assert table["n_params"][table["model"].index("4pl")] == 1  # bottom is free
     expected = np.sum((y - 4 * expit(1.2 * (t - 5))) ** 2)
     assert table["rss"][row] == pytest.approx(expected, rel=1e-12)
 

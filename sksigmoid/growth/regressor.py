@@ -288,8 +288,9 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
     flat_ : bool
         True when y was constant and a flat curve is reported.
     model_comparison_ : dict of lists or None
-        With ``model="auto"``: columns ``model``, ``n_params``, ``rss``,
-        ``aicc``, ``delta_aicc``, ``converged``
+        With ``model="auto"``: columns ``model``, ``n_params`` (free
+        parameters, those AICc counts), ``rss``, ``aicc``, ``delta_aicc``,
+        ``converged``
         (``pandas.DataFrame(model_comparison_)``); only the kept model's
         warnings are raised.
     n_features_in_ : int
@@ -1198,7 +1199,8 @@ def _comparison(fits):
     best = min(_selection_key(f)[0] for f in fits)
     return {
         "model": [f["model"] for f in fits],
-        "n_params": [len(f["param_names"]) for f in fits],
+        # the free parameters, those AICc charges for (dof = n - free)
+        "n_params": [np.count_nonzero(f["train"][2]) - f["dof"] for f in fits],
         "rss": [float(f["rss"]) for f in fits],
         "aicc": [float(f["aicc"]) for f in fits],
         "delta_aicc": [
