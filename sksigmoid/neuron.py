@@ -157,21 +157,23 @@ class _NeuronObjective:
         coef, intercept = self.split(d)
         dz = np.empty_like(z)
         grad_coef, grad_b, total = np.zeros(self.n_features), 0.0, 0.0
+        # a subsample's weights need not sum to one: those of its mean loss do
+        mean_weights = self.s / self.s.sum()
         for start in range(0, self.X.shape[0], _GRAM_BLOCK_ROWS):
             rows = slice(start, start + _GRAM_BLOCK_ROWS)
-            block, s = self.X[rows], self.s[rows]
+            block, s = self.X[rows], mean_weights[rows]
             dz[rows] = affine_forward(block, coef, intercept)
             losses, delta = binary_log_losses_and_gradient(
                 self.y[rows], z[rows] - dz[rows]
             )
             total += s @ losses
-            delta *= s  # s sums to one over all rows: delta of the mean loss
+            delta *= s  # the delta of the mean loss, as output_delta gives
             # delta stays float64, as in gradient(): float32 X is upcast per block
             g, g_b, _ = affine_backward(block, delta, need_input_grad=False)
             grad_coef += g
             grad_b += g_b
         w_new = w - d
-        loss = total / self.s.sum() + self._penalty(w_new)
+        loss = total + self._penalty(w_new)
         return dz, loss, self._penalised(w_new, grad_coef, grad_b)
 
     def loss_and_gradient(self, w):

@@ -1160,9 +1160,13 @@ def test_subsampled_newton_on_sparse_input_matches_dense(small_subsample):
 
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 @pytest.mark.parametrize("fit_intercept", [True, False])
-def test_full_step_pass_equals_the_separate_computations(dtype, fit_intercept):
+@pytest.mark.parametrize("subsample", [False, True])
+def test_full_step_pass_equals_the_separate_computations(
+    dtype, fit_intercept, subsample
+):
     # 10,000 rows: two full blocks of rows and a partial one; the second block
-    # has weight zero throughout
+    # has weight zero throughout. A subsample's weights (as Newton's start
+    # uses) need not sum to one.
     rng = np.random.default_rng(0)
     X = rng.normal(size=(10_000, 5)).astype(dtype)
     y = (rng.random(10_000) < 0.4).astype(float)
@@ -1171,6 +1175,8 @@ def test_full_step_pass_equals_the_separate_computations(dtype, fit_intercept):
     objective = _NeuronObjective(
         X, y, weight, alpha=0.3, l1_ratio=0.0, fit_intercept=fit_intercept
     )
+    if subsample:
+        objective = objective.on_batch(np.arange(0, 10_000, 3))
     w = rng.normal(size=objective.n_params)
     d = rng.normal(size=objective.n_params) * 0.1
     z = objective.logits(w)
