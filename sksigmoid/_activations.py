@@ -18,13 +18,12 @@ A user may pass a pair ``(function, derivative)`` of element-wise callables of
 ``Z``; :func:`get_activation` checks it (:func:`validate_activation_pair`).
 """
 
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 from scipy.special import erf, expit
 
-from ._numeric import sigmoid
+from ._numeric import constant_array, sigmoid
 
 __all__ = [
     "Activation",
@@ -189,13 +188,6 @@ def _tanh_derivative(Z, A, out):
 _ZEROS_KEPT_UP_TO = 1 << 20  # elements (4 MiB in float32)
 
 
-@lru_cache(maxsize=8)
-def _cached_zeros(shape, dtype):
-    zeros = np.zeros(shape, dtype)
-    zeros.flags.writeable = False
-    return zeros
-
-
 def _zeros_like(Z):
     """A read-only array of zeros shaped as ``Z`` (the scalar 0 for big ``Z``).
 
@@ -205,7 +197,7 @@ def _zeros_like(Z):
     """
     if Z.size > _ZEROS_KEPT_UP_TO:
         return Z.dtype.type(0)
-    return _cached_zeros(Z.shape, Z.dtype)
+    return constant_array(Z.shape, Z.dtype, 0)
 
 
 def _relu(Z, out):

@@ -14,8 +14,6 @@ A weight layer maps activations ``A`` (n_samples, fan_in) to pre-activations
 A single sigmoid neuron is the network with no hidden layer.
 """
 
-import functools
-
 import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
@@ -24,6 +22,7 @@ from ._activations import saturated_fraction, saturated_fraction_from_slopes
 from ._numeric import (
     binary_log_loss,
     binary_log_losses_and_gradient,
+    constant_array,
     log_loss_gradient,
     multinomial_log_loss,
     multinomial_log_losses_and_gradient,
@@ -94,19 +93,12 @@ def affine_backward(A, delta, W=None, *, need_input_grad=True, out=None):
 def _affine_backward_into(A, delta, W, need_input_grad, grad_W, grad_b, grad_A):
     np.matmul(A.T, delta, out=grad_W)
     # the column sums as a product with ones: BLAS takes a third of np.sum's time
-    np.matmul(_ones(delta.shape[0], delta.dtype), delta, out=grad_b)
+    np.matmul(constant_array(delta.shape[:1], delta.dtype, 1), delta, out=grad_b)
     if need_input_grad and W is not None:
         grad_A = np.matmul(delta, W.T, out=grad_A)
     else:
         grad_A = None
     return grad_W, grad_b, grad_A
-
-
-@functools.lru_cache(maxsize=8)
-def _ones(n, dtype):
-    ones = np.ones(n, dtype=dtype)
-    ones.flags.writeable = False
-    return ones
 
 
 def output_delta(Y, Z, sample_weight=None, loss="log_loss"):

@@ -6,6 +6,8 @@ functions keep the floating dtype of their input (float32 stays float32) and
 raise no ``RuntimeWarning`` for logits of any finite magnitude.
 """
 
+from functools import lru_cache
+
 import numpy as np
 from scipy.special import expit, log_expit
 
@@ -22,6 +24,7 @@ __all__ = [
     "multinomial_log_losses_and_gradient",
     "log_loss_gradient",
     "weighted_mean",
+    "constant_array",
 ]
 
 
@@ -89,6 +92,16 @@ def log_softmax(Z, axis=1):
     shifted, e = _shifted_exp(Z)
     shifted -= np.log(e.sum(axis=1, keepdims=True))
     return shifted
+
+
+@lru_cache(maxsize=16)
+def constant_array(shape, dtype, value):
+    """A cached read-only array of ``value``: an operand that hot loops reuse
+    (the ones of a column sum as a BLAS product, the zeros of a two-array
+    ``maximum``) instead of allocating it, or broadcasting a scalar, each time."""
+    array = np.full(shape, value, dtype=dtype)
+    array.flags.writeable = False
+    return array
 
 
 def weighted_mean(values, sample_weight):

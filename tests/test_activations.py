@@ -16,6 +16,7 @@ from sksigmoid._init import (
     initial_weights,
     resolve_init,
 )
+from sksigmoid._numeric import constant_array
 
 # Points away from every kink (0 for the ReLU family, +-3 for hard_sigmoid).
 Z = np.linspace(-5.0, 5.0, 41).reshape(-1, 1) + np.array([0.0137, -0.0291])
@@ -179,5 +180,5 @@ def test_zero_array_path_equals_the_scalar_one_and_stays_zero(name, monkeypatch)
     monkeypatch.setattr(_activations, "_ZEROS_KEPT_UP_TO", 0)
     np.testing.assert_array_equal(A, activation.function(Z, np.empty_like(Z)))
     np.testing.assert_array_equal(D, activation.derivative(Z, A, np.empty_like(Z)))
-    cached = _activations._cached_zeros(Z.shape, Z.dtype)
+    cached = constant_array(Z.shape, Z.dtype, 0)
     assert not cached.flags.writeable and not cached.any()
