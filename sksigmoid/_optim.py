@@ -101,9 +101,7 @@ class Momentum(GradientDescent):
             velocity -= scaled
             if self.nesterov:
                 param -= scaled
-                scaled[...] = velocity
-                scaled *= mu
-                param += scaled
+                param += np.multiply(velocity, mu, out=scaled)
             else:
                 param += velocity
 
