@@ -13,17 +13,23 @@ same L2 penalty (scikit-learn's ``alpha=1e-4`` is ours ``1e-4 / 200``, see
 * scikit-learn's ``MLPClassifier`` with identical settings;
 * the "matmul floor": only the forward and backward matrix products of the
   same epochs in plain numpy, into preallocated buffers;
+* the "numpy step": the whole training (products, activations, loss, L2,
+  Adam) in the leanest plain numpy, with none of an estimator's work: what
+  numpy itself allows for these epochs;
 * PyTorch on CPU, if it happens to be installed;
 
 then the training accuracies and the ratios (targets: <= 0.5x scikit-learn,
-<= 1.5x the floor, tracking overhead < 5%), and scikit-learn's own ratio to the
+<= 1.5x the floor, tracking overhead < 5%), scikit-learn's own ratio to the
 floor (no implementation of these products can be faster than the floor, so
 0.5x scikit-learn is within reach only where scikit-learn takes >= 2x the
-floor). Last, a budget table: what each target leaves beyond the floor, against
-the element-wise parts of a training step (activation and its derivative,
-bias add and gradient, loss, Adam, L2) each timed alone in a tight loop, where
-its operands stay in cache: a lower bound of what they cost inside a real
-step, where the loop's other arrays have evicted them::
+floor), and the numpy step's ratios to the floor and to scikit-learn (a
+target the numpy step misses is out of reach of any implementation whose
+element-wise work runs through numpy). Last, a budget table: what each target
+leaves beyond the floor, against the element-wise parts of a training step
+(activation and its derivative, bias add and gradient, loss, Adam, L2) each
+timed alone in a tight loop, where its operands stay in cache: a lower bound
+of what they cost inside a real step, where the loop's other arrays have
+evicted them::
 
     python benchmarks/bench_mlp.py [--repeat 3] [--threads N] [--clock cpu]
                                    [--no-budget]
@@ -128,6 +134,119 @@ def matmul_floor(X, clock):
                 if layer:
                     delta = np.matmul(delta, Ws[layer].T, out=deltas[layer - 1])
     return clock() - start, None
+
+
+def numpy_step(activation, X, y, clock):
+    """The same training in the leanest plain numpy we know: a floor for the
+    whole step, not only its products.
+
+    Adam, batch 200, softmax output, the same L2 term and loss record, one
+    buffer per array, every element-wise operation in place, and nothing an
+    estimator adds (validation, options, tracking, callbacks). The sigmoid is
+    ``1 / (1 + exp(-(U + b)))`` with the bias folded into the negation (4
+    passes and numpy's vectorised exp), its slope ``h (1 - h)``; relu is
+    ``max(z, 0)`` and ``h > 0``. Returns the seconds and the training accuracy
+    (so it is seen to train as well as the estimators do).
+    """
+    rng = np.random.default_rng(0)
+    f32 = np.float32
+    sizes = [N_FEATURES, *HIDDEN, N_CLASSES]
+    fans = list(zip(sizes[:-1], sizes[1:], strict=True))
+    n_weights = sum(a * b for a, b in fans)
+    params = np.zeros(n_weights + sum(sizes[1:]), dtype=f32)
+    grads, m, v, work = (np.zeros_like(params) for _ in range(4))
+    starts = np.cumsum([0] + [a * b for a, b in fans] + sizes[1:])
+    shapes = fans + [(b,) for b in sizes[1:]]
+    blocks = list(zip(starts[:-1], starts[1:], shapes, strict=True))
+    Ws, bs = [
+        [params[i:j].reshape(shape) for i, j, shape in part]
+        for part in (blocks[: len(fans)], blocks[len(fans) :])
+    ]
+    gWs, gbs = [
+        [grads[i:j].reshape(shape) for i, j, shape in part]
+        for part in (blocks[: len(fans)], blocks[len(fans) :])
+    ]
+    for W in Ws:  # he_uniform for relu, glorot_uniform for sigmoid, as "auto"
+        fan = W.shape[0] if activation == "relu" else sum(W.shape)
+        W[...] = rng.uniform(-1, 1, W.shape) * np.sqrt(6 / fan)
+    Y = np.eye(N_CLASSES, dtype=f32)[y]
+    Xs, Ys = np.empty_like(X), np.empty_like(Y)
+    Zs = [np.empty((BATCH, b), dtype=f32) for b in sizes[1:]]
+    Hs = [np.empty((BATCH, b), dtype=f32) for b in HIDDEN]
+    slopes = [np.empty((BATCH, b), dtype=f32) for b in HIDDEN]
+    deltas = [np.empty((BATCH, b), dtype=f32) for b in sizes[1:]]
+    ones, zeros = np.ones(BATCH, dtype=f32), np.zeros((BATCH, HIDDEN[0]), dtype=f32)
+    alpha, b1, b2, eps = SKLEARN_ALPHA / BATCH, 0.9, 0.999, 1e-8
+    root = np.sqrt(1 - b2)
+
+    def forward(A):
+        inputs = [A]
+        for W, b, Z, H in zip(Ws, bs, Zs, Hs, strict=False):  # the hidden layers
+            np.matmul(inputs[-1], W, out=Z)
+            if activation == "sigmoid":
+                np.subtract(-b, Z, out=H)
+                with np.errstate(over="ignore"):
+                    np.exp(H, out=H)
+                H += 1
+                np.reciprocal(H, out=H)
+            else:
+                Z += b
+                np.maximum(Z, zeros, out=H)
+            inputs.append(H)
+        np.matmul(inputs[-1], Ws[-1], out=Zs[-1])
+        Zs[-1] += bs[-1]
+        return inputs
+
+    start, t, losses = clock(), 0, []
+    for _ in range(EPOCHS):
+        order = rng.permutation(N_SAMPLES)
+        np.take(X, order, axis=0, out=Xs)
+        np.take(Y, order, axis=0, out=Ys)
+        total = 0.0
+        for begin in range(0, N_SAMPLES, BATCH):
+            Yb = Ys[begin : begin + BATCH]
+            inputs = forward(Xs[begin : begin + BATCH])
+            logits, delta = Zs[-1], deltas[-1]
+            logits -= logits.max(axis=1, keepdims=True)
+            np.exp(logits, out=delta)
+            sums = delta.sum(axis=1, keepdims=True)
+            total += float(np.log(sums).sum() - np.einsum("ik,ik->", Yb, logits))
+            delta /= sums
+            delta -= Yb
+            delta *= 1 / BATCH
+            for layer in reversed(range(len(Ws))):
+                np.matmul(inputs[layer].T, delta, out=gWs[layer])
+                np.matmul(ones, delta, out=gbs[layer])
+                if layer:
+                    delta = np.matmul(delta, Ws[layer].T, out=deltas[layer - 1])
+                    H, slope = Hs[layer - 1], slopes[layer - 1]
+                    if activation == "sigmoid":
+                        np.subtract(1, H, out=slope)
+                        slope *= H
+                    else:
+                        np.greater(H, 0, out=slope)
+                    delta *= slope
+            grads[:n_weights] += np.multiply(
+                params[:n_weights], alpha, out=work[:n_weights]
+            )
+            t += 1
+            lr = 1e-3 * np.sqrt(1 - b2**t) / (1 - b1**t) * (1 - b1) / root
+            m *= b1
+            m += grads
+            v *= b2
+            v += np.multiply(grads, grads, out=work)
+            np.sqrt(v, out=work)
+            work += float(eps / root)
+            np.divide(m, work, out=work)
+            work *= float(lr)
+            params -= work
+        losses.append(total / N_SAMPLES)  # the estimators' loss_curve_
+    seconds = clock() - start
+    correct = 0
+    for begin in range(0, N_SAMPLES, BATCH):
+        forward(X[begin : begin + BATCH])
+        correct += np.count_nonzero(Zs[-1].argmax(axis=1) == y[begin : begin + BATCH])
+    return seconds, correct / N_SAMPLES
 
 
 def torch_fit(activation, X, y, clock):
@@ -281,6 +400,7 @@ def contenders(activation, X, y, clock):
         "no-track": lambda: timed_fit(ours(activation, False), X, y, clock),
         "sklearn": lambda: timed_fit(sklearns(activation), X, y, clock),
         "floor": lambda: matmul_floor(X, clock),
+        "numpy": lambda: numpy_step(activation, X, y, clock),
         "torch": lambda: torch_fit(activation, X, y, clock),
     }
 
@@ -323,36 +443,90 @@ def run(repeat=3, threads=None, clock="wall"):
         f"median of {repeat}; BLAS threads: {threads or 'default'}; "
         f"{clock} clock (seconds)"
     )
-    header = (
-        f"{'activation':>10} {'ours':>7} {'no-track':>8} {'sklearn':>8} "
-        f"{'floor':>7} {'torch':>7} {'acc ours':>9} {'acc skl':>8} "
-        f"{'/sklearn':>9} {'/floor':>7} {'track A/B':>9} {'timed in':>9} "
-        f"{'skl/floor':>10}"
+    print_table(
+        [
+            "ours",
+            "no-track",
+            "sklearn",
+            "floor",
+            "numpy",
+            "torch",
+            "acc ours",
+            "acc skl",
+            "acc numpy",
+        ],
+        {
+            activation: [
+                t["ours"],
+                t["no-track"],
+                t["sklearn"],
+                t["floor"],
+                t["numpy"],
+                t["torch"],
+                f"{acc['ours']:.4f}",
+                f"{acc['sklearn']:.4f}",
+                f"{acc['numpy']:.4f}",
+            ]
+            for activation, (t, _, acc, _) in results.items()
+        },
+    )
+    print()
+    print_table(
+        [
+            "/sklearn",
+            "/floor",
+            "track A/B",
+            "timed in",
+            "skl/floor",
+            "numpy/floor",
+            "numpy/skl",
+            "ours/numpy",
+        ],
+        {
+            activation: [
+                f"{t['ours'] / t['sklearn']:.2f}x",
+                f"{t['ours'] / t['floor']:.2f}x",
+                f"{100 * (fastest['ours'] / fastest['no-track'] - 1):+.1f}%",
+                f"{100 * tracking:.1f}%",
+                f"{t['sklearn'] / t['floor']:.2f}x",
+                f"{t['numpy'] / t['floor']:.2f}x",
+                f"{t['numpy'] / t['sklearn']:.2f}x",
+                f"{t['ours'] / t['numpy']:.2f}x",
+            ]
+            for activation, (t, fastest, _, tracking) in results.items()
+        },
+    )
+    print(
+        "/sklearn and /floor: ours (tracked) over scikit-learn and over the matmul "
+        "floor (targets 0.5x, 1.5x).\n"
+        "track A/B: fastest tracked fit over fastest untracked one (machine noise "
+        "included);\ntimed in: time inside the tracking code over the rest of "
+        "one tracked fit (target < 5%).\n"
+        "numpy: the same training in the leanest plain numpy (numpy_step): the "
+        "floor for any\nimplementation whose element-wise work runs through numpy. "
+        "Where numpy/floor > 1.5x\nor numpy/skl > 0.5x, that target is out of "
+        "numpy's reach on this machine."
+    )
+    return results
+
+
+def print_table(columns, rows):
+    """Print ``rows`` (activation -> cells; numbers in seconds, None as '-')."""
+    widths = [max(len(c), 8) for c in columns]
+    header = f"{'activation':>10} " + " ".join(
+        f"{c:>{w}}" for c, w in zip(columns, widths, strict=True)
     )
     print(header)
     print("-" * len(header))
-    for activation, (t, fastest, acc, tracking) in results.items():
-        torch_cell = "-" if t["torch"] is None else f"{t['torch']:.2f}"
+    for activation, cells in rows.items():
+        text = [
+            "-" if c is None else f"{c:.2f}" if isinstance(c, float) else c
+            for c in cells
+        ]
         print(
-            f"{activation:>10} {t['ours']:7.2f} {t['no-track']:8.2f} "
-            f"{t['sklearn']:8.2f} {t['floor']:7.2f} {torch_cell:>7} "
-            f"{acc['ours']:9.4f} {acc['sklearn']:8.4f} "
-            f"{t['ours'] / t['sklearn']:8.2f}x {t['ours'] / t['floor']:6.2f}x "
-            f"{100 * (fastest['ours'] / fastest['no-track'] - 1):+8.1f}%"
-            f"{100 * tracking:8.1f}%"
-            f"{t['sklearn'] / t['floor']:10.2f}x"
+            f"{activation:>10} "
+            + " ".join(f"{c:>{w}}" for c, w in zip(text, widths, strict=True))
         )
-    print(
-        "track A/B: fastest tracked fit over fastest untracked one (machine noise "
-        "included);\ntimed in: time inside the tracking code over the rest of "
-        "one tracked fit.\n"
-        "skl/floor: scikit-learn's time over the matmul floor. Any implementation "
-        "doing these\nproducts through numpy takes at least the floor, so it can "
-        "reach 0.5x scikit-learn\nonly where skl/floor >= 2, and then only if "
-        "what it does beyond the products (activations,\nloss, optimiser) takes "
-        "at most skl/2 - floor."
-    )
-    return results
 
 
 def main(argv=None):
