@@ -246,7 +246,7 @@ def numpy_step(activation, X, y, clock):
     for begin in range(0, N_SAMPLES, BATCH):
         forward(X[begin : begin + BATCH])
         correct += np.count_nonzero(Zs[-1].argmax(axis=1) == y[begin : begin + BATCH])
-    return seconds, correct / N_SAMPLES
+    return seconds, float(correct / N_SAMPLES)
 
 
 def torch_fit(activation, X, y, clock):
