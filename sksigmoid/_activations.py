@@ -35,6 +35,7 @@ __all__ = [
     "saturated_mask",
     "saturated_fraction",
     "saturated_fraction_from_slopes",
+    "saturated_fractions_from_slopes",
     "slope_at_saturation",
     "get_activation",
     "validate_activation_pair",
@@ -118,12 +119,35 @@ def saturated_fraction_from_slopes(slopes, activation_name, eps=SATURATION_EPS):
     Returns None where :func:`slope_at_saturation` is None; the caller then
     uses :func:`saturated_fraction`.
     """
+    fractions = saturated_fractions_from_slopes(
+        slopes.ravel(), [slopes.size], activation_name, eps
+    )
+    return None if fractions is None else fractions[0]
+
+
+def saturated_fractions_from_slopes(
+    slopes, sizes, activation_name, eps=SATURATION_EPS, out=None
+):
+    """:func:`saturated_fraction_from_slopes` of each of the consecutive blocks
+    of ``sizes`` entries that make up the 1-D array ``slopes``.
+
+    One comparison covers every block (every hidden layer's derivatives, kept
+    in one buffer by the network), into ``out``, a boolean array shaped as
+    ``slopes``, when given. Returns a list with one fraction per block, or None
+    where :func:`slope_at_saturation` is None.
+    """
     threshold = slope_at_saturation(activation_name, eps)
     if threshold is None:
         return None
-    if slopes.size == 0 or threshold == -np.inf:
-        return 0.0
-    return np.count_nonzero(slopes <= threshold) / slopes.size
+    if threshold == -np.inf:
+        return [0.0] * len(sizes)
+    below = np.less_equal(slopes, threshold, out=out)
+    fractions, start = [], 0
+    for size in sizes:
+        block = below[start : start + size]
+        fractions.append(np.count_nonzero(block) / size if size else 0.0)
+        start += size
+    return fractions
 
 
 LEAKY_SLOPE = 0.01

@@ -18,7 +18,7 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import saturated_fraction, saturated_fraction_from_slopes
+from ._activations import saturated_fraction, saturated_fractions_from_slopes
 from ._numeric import (
     binary_log_loss,
     binary_log_losses_and_gradient,
@@ -564,8 +564,10 @@ class Network:
         workspace where they determine it, else off the kept activations.
         """
         name = self.activation.name
-        fractions = [saturated_fraction_from_slopes(s, name) for s in ws.scratch]
-        if None in fractions:  # the derivatives do not determine it
+        fractions = saturated_fractions_from_slopes(
+            ws.slopes, ws.slope_sizes, name, out=ws.saturated
+        )
+        if fractions is None:  # the derivatives do not determine it
             return [saturated_fraction(A, name) for A in ws.forward.activations]
         return fractions
 
@@ -641,10 +643,11 @@ class _Workspace:
         self.weight_scratch = np.empty(params.n_weights, dtype=dtype)
         self.bn_deltas = buffers(hidden)
         # the local derivatives f'(Z) of all hidden layers, in one buffer
-        self.slope_sizes = np.array([n_samples * width for width in hidden], dtype=int)
-        self.slope_starts = np.cumsum([0, *self.slope_sizes])[:-1]
-        self.slopes = np.empty(int(self.slope_sizes.sum()), dtype=dtype)
-        blocks = list(zip(self.slope_starts, self.slope_sizes, hidden, strict=True))
+        self.slope_sizes = [n_samples * width for width in hidden]
+        starts = np.cumsum([0, *self.slope_sizes])[:-1]
+        self.slopes = np.empty(sum(self.slope_sizes), dtype=dtype)
+        self.saturated = np.empty(self.slopes.shape, dtype=bool)
+        blocks = list(zip(starts, self.slope_sizes, hidden, strict=True))
         self.scratch = [
             self.slopes[start : start + size].reshape(n_samples, width)
             for start, size, width in blocks

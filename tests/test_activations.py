@@ -168,6 +168,36 @@ def test_saturation_read_off_the_derivatives_equals_the_definition(name):
         assert 0.2 < from_slopes < 0.8  # the test exercises both sides
 
 
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "hard_sigmoid", "relu"])
+def test_saturation_of_blocks_in_one_pass_equals_each_block_alone(name):
+    # the network counts every hidden layer's derivatives, kept in one buffer,
+    # with one comparison: each block's fraction must be that block's own
+    from sksigmoid._activations import (
+        saturated_fraction_from_slopes,
+        saturated_fractions_from_slopes,
+    )
+
+    rng = np.random.default_rng(1)
+    act = ACTIVATIONS[name]
+    blocks = [rng.normal(scale=s, size=n) for s, n in [(1, 300), (4, 0), (8, 500)]]
+    slopes = [
+        act.derivative(Z, act.function(Z, np.empty_like(Z)), np.empty_like(Z))
+        for Z in blocks
+    ]
+    flat = np.concatenate(slopes)
+    out = np.empty(flat.shape, dtype=bool)
+    together = saturated_fractions_from_slopes(
+        flat, [b.size for b in blocks], name, out=out
+    )
+    alone = [saturated_fraction_from_slopes(s, name) for s in slopes]
+    if name == "hard_sigmoid":
+        assert together is None and alone == [None] * 3
+        return
+    assert together == alone
+    if name in ("sigmoid", "tanh"):
+        assert together[0] < together[2]  # wider pre-activations saturate more
+
+
 @pytest.mark.parametrize("name", ["relu", "elu"])
 def test_zero_array_path_equals_the_scalar_one_and_stays_zero(name, monkeypatch):
     # max/min against a cached zero array for mini-batches, the scalar 0 above
