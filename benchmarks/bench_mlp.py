@@ -158,14 +158,12 @@ def numpy_step(activation, X, y, clock):
     starts = np.cumsum([0] + [a * b for a, b in fans] + sizes[1:])
     shapes = fans + [(b,) for b in sizes[1:]]
     blocks = list(zip(starts[:-1], starts[1:], shapes, strict=True))
-    Ws, bs = [
-        [params[i:j].reshape(shape) for i, j, shape in part]
-        for part in (blocks[: len(fans)], blocks[len(fans) :])
-    ]
-    gWs, gbs = [
-        [grads[i:j].reshape(shape) for i, j, shape in part]
-        for part in (blocks[: len(fans)], blocks[len(fans) :])
-    ]
+
+    def layer_views(flat):  # (weight matrices, bias vectors) viewing into flat
+        views = [flat[i:j].reshape(shape) for i, j, shape in blocks]
+        return views[: len(fans)], views[len(fans) :]
+
+    (Ws, bs), (gWs, gbs) = layer_views(params), layer_views(grads)
     for W in Ws:  # he_uniform for relu, glorot_uniform for sigmoid, as "auto"
         fan = W.shape[0] if activation == "relu" else sum(W.shape)
         W[...] = rng.uniform(-1, 1, W.shape) * np.sqrt(6 / fan)
