@@ -34,7 +34,6 @@ __all__ = [
     "ASYMPTOTES",
     "saturated_mask",
     "saturated_fraction",
-    "saturated_fraction_from_slopes",
     "saturated_fractions_from_slopes",
     "slope_at_saturation",
     "get_activation",
@@ -113,28 +112,18 @@ def slope_at_saturation(activation_name, eps=SATURATION_EPS):
     return None if activation_name in ASYMPTOTES else -np.inf
 
 
-def saturated_fraction_from_slopes(slopes, activation_name, eps=SATURATION_EPS):
-    """:func:`saturated_fraction`, read off the local derivatives :math:`f'(z)`.
-
-    Returns None where :func:`slope_at_saturation` is None; the caller then
-    uses :func:`saturated_fraction`.
-    """
-    fractions = saturated_fractions_from_slopes(
-        slopes.ravel(), [slopes.size], activation_name, eps
-    )
-    return None if fractions is None else fractions[0]
-
-
 def saturated_fractions_from_slopes(
     slopes, sizes, activation_name, eps=SATURATION_EPS, out=None
 ):
-    """:func:`saturated_fraction_from_slopes` of each of the consecutive blocks
-    of ``sizes`` entries that make up the 1-D array ``slopes``.
+    """:func:`saturated_fraction` of each of the consecutive blocks of
+    ``sizes`` entries that make up the 1-D array ``slopes``, read off the local
+    derivatives :math:`f'(z)`.
 
     One comparison covers every block (every hidden layer's derivatives, kept
     in one buffer by the network), into ``out``, a boolean array shaped as
     ``slopes``, when given. Returns a list with one fraction per block, or None
-    where :func:`slope_at_saturation` is None.
+    where :func:`slope_at_saturation` is None; the caller then uses
+    :func:`saturated_fraction`.
     """
     threshold = slope_at_saturation(activation_name, eps)
     if threshold is None:
