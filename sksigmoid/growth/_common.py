@@ -1,110 +1,182 @@
 """What the one-curve regressor and the plate fit share (private).
 
-Name checks of the user's ``fixed``/``p0``/``bounds`` dicts, the bounds of a
-model's parameters, starts clipped inside them, the Gaussian information
-criteria (vectorised over fits), and when the estimates are undetermined.
+One validator of the fit options (``fixed``, ``p0``, ``bounds``), of the
+weights and of the responses, so that both refuse the same input with the same
+message; the Gaussian information criteria (vectorised over fits).
 """
+
+from numbers import Real
 
 import numpy as np
 
 __all__ = [
-    "check_names",
-    "bound_arrays",
-    "interior",
-    "check_p0",
-    "override_starts",
+    "FitOptions",
+    "check_option_names",
+    "fit_options",
+    "check_weights",
+    "check_response",
     "information_criteria",
-    "SINGULAR_EIGENVALUE",
-    "negligible_columns",
 ]
 
-# A correlation matrix of the estimates (the information matrix J^T W J scaled
-# to unit diagonal) with an eigenvalue below this is singular: some parameter,
-# or combination of them, is not determined by the data. Both the one-curve
-# regressor and the plate fit decide by it, so they agree on the same data.
-SINGULAR_EIGENVALUE = 1e-13
 
+def check_option_names(fixed, p0, bounds, known):
+    """Refuse names in ``fixed``/``p0``/``bounds`` that are not in ``known``.
 
-def negligible_columns(scale, n_rows):
-    """Parameters that no longer move the curve, such as the rate of a step.
-
-    ``scale`` holds the norms of the Jacobian's columns (last axis); a column
-    below the rounding of the largest is negligible. The correlation test of
-    :data:`SINGULAR_EIGENVALUE` cannot see these: scaled to unit norm, such a
-    column looks like any other.
+    ``known`` is the parameters of the model or, with ``model="auto"``, of
+    any candidate model (a name no candidate has is a typo, not a choice).
     """
-    scale = np.asarray(scale)
-    rounding = np.finfo(float).eps * max(n_rows, scale.shape[-1])
-    return scale <= scale.max(axis=-1, keepdims=True) * rounding
-
-
-def check_names(mapping, names, what, strict=True):
-    """A copy of the user dict, refusing names the model does not have.
-
-    With ``strict=False`` (``model="auto"``) such names are dropped instead.
-    """
-    mapping = dict(mapping or {})
-    if not strict:
-        return {k: v for k, v in mapping.items() if k in names}
-    unknown = sorted(set(mapping) - set(names))
-    if unknown:
-        raise ValueError(
-            f"Unknown parameter name(s) {unknown} in {what}; the model's "
-            f"parameters are {list(names)}."
-        )
-    return mapping
-
-
-def bound_arrays(default_bounds, user_bounds, names, strict=True):
-    """Lower and upper bounds (n_params,): the user's within the model's own.
-
-    Parameters
-    ----------
-    default_bounds : dict
-        The model's own ``{name: (lower, upper)}`` (positivity of K, scale,
-        shape).
-    user_bounds : dict or None
-        The user's; names are checked as by :func:`check_names`.
-    names : sequence of str
-        The parameters, in order.
-    """
-    bounds = dict(default_bounds)
-    for key, pair in check_names(user_bounds, names, "bounds", strict).items():
-        lo, hi = pair
-        if not lo < hi:
-            raise ValueError(f"bounds for {key!r} need lower < upper; got {pair}.")
-        base_lo, base_hi = bounds.get(key, (-np.inf, np.inf))
-        bounds[key] = (max(lo, base_lo), min(hi, base_hi))
-    pairs = [bounds.get(n, (-np.inf, np.inf)) for n in names]
-    return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-
-
-def interior(x, lower, upper):
-    """Clip starts strictly inside the bounds (trf needs a feasible start)."""
-    span = np.where(np.isfinite(upper - lower), upper - lower, 1.0)
-    margin = 1e-10 * np.maximum(span, np.abs(x))
-    return np.clip(x, lower + margin, upper - margin)
-
-
-def check_p0(p0, names, lower, upper):
-    """Refuse starting values (a number or one per curve) outside the bounds."""
-    for name, value in p0.items():
-        j = names.index(name)
-        if np.any((value < lower[j]) | (value > upper[j])):
+    for what, mapping in (("fixed", fixed), ("p0", p0), ("bounds", bounds)):
+        if mapping is None:
+            continue
+        if not isinstance(mapping, dict):
+            raise ValueError(f"{what} must be a dict {{name: value}}; got {mapping!r}.")
+        unknown = sorted(set(map(str, mapping)) - set(known))
+        if unknown:
             raise ValueError(
-                f"p0[{name!r}] = {value} is outside its bounds "
-                f"({lower[j]:g}, {upper[j]:g})."
+                f"Unknown parameter name(s) {unknown} in {what}; the model's "
+                f"parameters are {sorted(known) if len(known) > 8 else list(known)}."
             )
 
 
-def override_starts(starts, names, fixed, p0):
-    """Candidate starts (each (n_curves, n_params)) overridden by ``p0``, then
-    ``fixed`` (values: a number or one per curve), brought inside the bounds
-    later by the caller. Modifies and returns ``starts``."""
-    for start in starts:
-        for name, value in {**p0, **fixed}.items():
-            start[:, names.index(name)] = value
-    return starts
+def _values(what, name, value, n_curves):
+    """A finite number, or ``n_curves`` of them (one per curve)."""
+    if isinstance(value, bool | np.bool_) or isinstance(value, str):
+        raise ValueError(f"{what}[{name!r}] must be a number; got {value!r}.")
+    try:
+        value = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}[{name!r}] must be a number; got {value!r}.") from None
+    if value.ndim == 0:
+        value = np.full(n_curves, float(value))
+    per_curve = f" or {n_curves} finite numbers (one per curve)" * (n_curves > 1)
+    if value.shape != (n_curves,) or not np.all(np.isfinite(value)):
+        raise ValueError(
+            f"{what}[{name!r}] must be a finite number{per_curve}; got "
+            f"{np.array2string(np.asarray(value), threshold=6)}."
+        )
+    return value
+
+
+def _bound_pair(name, pair):
+    ok = isinstance(pair, tuple | list | np.ndarray) and len(pair) == 2
+    if ok:
+        ok = all(isinstance(b, Real) and not isinstance(b, bool) for b in pair)
+    if not ok or np.isnan(pair[0]) or np.isnan(pair[1]):
+        raise ValueError(
+            f"bounds[{name!r}] must be a pair (lower, upper) of numbers (inf for "
+            f"none); got {pair!r}."
+        )
+    lo, hi = float(pair[0]), float(pair[1])
+    if not lo < hi:
+        raise ValueError(f"bounds for {name!r} need lower < upper; got {pair}.")
+    return lo, hi
+
+
+class FitOptions:
+    """Validated fit options of one model.
+
+    Attributes
+    ----------
+    names : list of str
+    free : ndarray of bool
+    fixed, p0 : dict of ndarray (n_curves,)
+    lower, upper : ndarray (n_params,)
+        The user's bounds within the model's own (positivity of ``K``,
+        ``scale``, ``shape``).
+    """
+
+    def __init__(self, names, free, fixed, p0, lower, upper):
+        self.names, self.free = names, free
+        self.fixed, self.p0 = fixed, p0
+        self.lower, self.upper = lower, upper
+
+    @property
+    def n_free(self):
+        return int(self.free.sum())
+
+
+def fit_options(names, default_bounds, fixed, p0, bounds, n_curves=1):
+    """Validate ``fixed``, ``p0`` and ``bounds`` for a model with ``names``.
+
+    Names absent from the model are ignored here (see
+    :func:`check_option_names`, which refuses typos first); values must be
+    finite numbers (one or one per curve); ``p0`` must lie within the bounds
+    and ``fixed`` too (a fixed value is not moved to the bound).
+    """
+    fixed = {
+        k: _values("fixed", k, v, n_curves) for k, v in (fixed or {}).items() if k in names
+    }
+    p0 = {k: _values("p0", k, v, n_curves) for k, v in (p0 or {}).items() if k in names}
+    merged = dict(default_bounds)
+    for key, pair in (bounds or {}).items():
+        if key not in names:
+            continue
+        lo, hi = _bound_pair(key, pair)
+        base_lo, base_hi = merged.get(key, (-np.inf, np.inf))
+        merged[key] = (max(lo, base_lo), min(hi, base_hi))
+        if not merged[key][0] < merged[key][1]:
+            raise ValueError(
+                f"bounds[{key!r}] = {pair} leave no room inside the parameter's own "
+                f"range {(base_lo, base_hi)}."
+            )
+    lower = np.array([merged.get(n, (-np.inf, np.inf))[0] for n in names])
+    upper = np.array([merged.get(n, (-np.inf, np.inf))[1] for n in names])
+    for what, values in (("p0", p0), ("fixed", fixed)):
+        for name, value in values.items():
+            j = names.index(name)
+            outside = (value < lower[j]) | (value > upper[j])
+            if name in default_bounds and j is not None:
+                # the model's own range is open: K = 0 is no curve
+                outside |= (value == default_bounds[name][0]) & (lower[j] == value)
+            if np.any(outside):
+                shown = value[0] if value.size == 1 else value
+                raise ValueError(
+                    f"{what}[{name!r}] = {shown} is outside its bounds "
+                    f"({lower[j]:g}, {upper[j]:g})."
+                )
+    free = np.array([n not in fixed for n in names])
+    return FitOptions(list(names), free, fixed, p0, lower, upper)
+
+
+def check_weights(sample_weight, shape):
+    """Weights of shape ``shape`` (n_points, n_curves) from None, per point
+    (n_points,) or per read; finite and non-negative."""
+    if sample_weight is None:
+        return np.ones(shape)
+    try:
+        w = np.asarray(sample_weight, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("sample_weight must be numeric.") from None
+    if w.ndim == 1:
+        w = w[:, None]
+    if w.ndim != 2 or w.shape[0] != shape[0] or w.shape[1] not in (1, shape[1]):
+        raise ValueError(
+            f"sample_weight must have shape ({shape[0]},) or {shape}, got "
+            f"{np.shape(sample_weight)}."
+        )
+    if not np.all(np.isfinite(w)):
+        raise ValueError("sample_weight must be finite (no NaN or infinity).")
+    if np.any(w < 0):
+        raise ValueError("sample_weight must be non-negative; got negative values.")
+    return np.broadcast_to(w, shape).copy()
+
+
+def check_response(y, what="y"):
+    """Refuse a boolean or non-numeric response with a clear message."""
+    kind = np.asarray(y).dtype.kind
+    if kind == "b":
+        raise ValueError(
+            f"{what} is boolean: a growth curve needs a numeric response (for "
+            "responses out of n trials, fit the proportions, or use a classifier)."
+        )
+    if kind in "OUSV":
+        try:
+            np.asarray(y, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(
+                f"{what} must be numeric; got values of type {kind!r} "
+                f"({np.asarray(y).dtype})."
+            ) from None
 
 
 def information_criteria(rss, n, k, log_w=0.0):
@@ -135,5 +207,6 @@ def information_criteria(rss, n, k, log_w=0.0):
         correction = np.where(
             n > n_par + 1, 2 * n_par * (n_par + 1) / (n - n_par - 1), np.inf
         )
+        aicc = aic + correction
         bic = minus_2ll + n_par * np.log(n)
-    return aic, aic + correction, bic
+    return aic, aicc, bic

@@ -238,7 +238,7 @@ class CurveModel:
     param_names: tuple
     function: Callable
     value_and_jacobian: Callable
-    self_start_many: Callable
+    raw_self_start: Callable
     domain: str
     formula: str
     equivalents: str
@@ -246,10 +246,101 @@ class CurveModel:
     profile: _Profile
     location: _Location
     default_bounds: dict = field(default_factory=dict)
+    axis_model: "CurveModel | None" = None
 
     @property
     def n_params(self):
         return len(self.param_names)
+
+    @property
+    def on_axis(self):
+        """The same model in ``u = slope (t - location)`` on its own axis.
+
+        For hill and weibull the axis is ``ln x`` and the location ``ln K``
+        (``ln scale``); the other models are their own. Fits run on it: a
+        log-location model's location needs no positivity bound there.
+        """
+        return self if self.axis_model is None else self.axis_model
+
+    @property
+    def kinds(self):
+        """How each parameter moves with the data (see :mod:`._units`)."""
+        slope = self.location.names[self.location.slope_index]
+        kind = {"bottom": "amplitude", "top": "amplitude", slope: "slope"}
+        kind[self.location.names[1 - self.location.slope_index]] = "location"
+        return tuple((kind.get(n, "shape"), 0) for n in self.param_names)
+
+    @property
+    def location_index(self):
+        """Index of the location parameter (``x_mid``, ``K``, ``scale``)."""
+        return self.param_names.index(
+            self.location.names[1 - self.location.slope_index]
+        )
+
+    @property
+    def slope_index(self):
+        """Index of the slope parameter (``rate``, ``n``, weibull's ``shape``)."""
+        return self.param_names.index(self.location.names[self.location.slope_index])
+
+    def to_axis(self, params):
+        """Parameters (..., n_params) of :attr:`on_axis` (``K -> ln K``)."""
+        if not self.location.log:
+            return params
+        out = np.array(params, dtype=float)
+        j = self.location_index
+        out[..., j] = safe_log(out[..., j])
+        return out
+
+    def from_axis(self, params):
+        """Inverse of :meth:`to_axis` (``ln K -> K``)."""
+        if not self.location.log:
+            return params
+        out = np.array(params, dtype=float)
+        j = self.location_index
+        with np.errstate(over="ignore"):
+            out[..., j] = np.exp(out[..., j])
+        return out
+
+    def axis(self, t):
+        """The model's axis: ``t``, or ``ln t`` for hill and weibull."""
+        return self.location.axis(t)
+
+    def self_start_many(self, t, Y, W=None, mirrored=False):
+        r"""Starting values of many curves sharing ``t``, from the data alone.
+
+        Computed in the internal units of :mod:`._units` (so that a calendar
+        year or a molar concentration starts as well as its offset or scaled
+        twin) by the linearisation of :func:`_build_batch_self_start`, and
+        returned in the model's parameters.
+
+        Parameters
+        ----------
+        t : ndarray of shape (n_points,)
+        Y : ndarray of shape (n_points, n_curves)
+            NaN marks a missing read.
+        W : ndarray of shape (n_points, n_curves), default=None
+            Weights (zero drops a read).
+        mirrored : bool, default=False
+            Swap the asymptote guesses (bottom above top): the other way an
+            asymmetric profile with a bottom (Weibull, 5PL) can decrease.
+
+        Returns
+        -------
+        ndarray of shape (n_curves, n_params)
+            NaN rows where no guess works (a constant curve, a single
+            distinct ``t``).
+        """
+        from ._units import Units
+
+        Y = np.asarray(Y, dtype=float)
+        W = np.ones_like(Y) if W is None else np.asarray(W, dtype=float)
+        W = np.where(np.isfinite(Y), W, 0.0)
+        axis = self.axis(np.asarray(t, dtype=float))
+        units = Units.from_data(axis, Y, W, centre_y=self.has_bottom)
+        start = self.on_axis.raw_self_start(
+            units.t(axis), units.Y(Y), units.W(W), mirrored
+        )
+        return self.from_axis(units.from_internal(start, self.kinds))
 
     def jacobian(self, t, *params):
         """The derivatives of :attr:`function` (see the module docstring)."""
@@ -274,6 +365,63 @@ class CurveModel:
             starts.append(self.self_start_many(t, Y, W, mirrored=True))
         return starts
 
+    def raw_grid_starts(self, t, Y, W, n_best):
+        r"""The ``n_best`` best of a grid of sigmoids, per curve (internal units).
+
+        On a linear axis ``t`` in internal units (the data span about
+        [-1, 1]): locations at -0.6, 0 and 0.6, slopes of 2 and 8 per unit
+        either way (shape 1), each with its weighted least-squares
+        amplitudes; the grid points of smallest RSS. They reach the optima
+        the linearised self-start misses: a curve that rises and then falls,
+        a near-flat response, a steep step.
+
+        Returns
+        -------
+        list of ndarray of shape (n_curves, n_params)
+        """
+        shape = (1.0,) * len(self.profile.shape_names)
+        slopes = np.asarray(_GRID_SLOPES)
+        if self.has_bottom and self.profile.name == "logistic":
+            slopes = slopes[slopes > 0]  # a falling 4pl is a rising one mirrored
+        loc, slope = (g.ravel() for g in np.meshgrid(_GRID_LOCATIONS, slopes))
+        w, y = W.T, np.where(W > 0, Y, 0.0).T  # (n_curves, n_points)
+        with np.errstate(all="ignore"):
+            u = self.location.u_from_delta(slope[:, None], t - loc[:, None])
+            p = self.profile.value(u, *shape)[:, None, :]  # (n_grid, 1, n_points)
+            bottom, top = _amplitudes(p, y, w, self.has_bottom)
+            residuals = y - (bottom[..., None] + (top - bottom)[..., None] * p)
+            rss = _dot(w * residuals, residuals)
+        rss = np.where(np.isfinite(rss), rss, np.inf)
+        best = np.argsort(rss, axis=0, kind="stable")[:n_best]  # (n_best, n_curves)
+        curves = np.arange(rss.shape[1])
+        starts = []
+        for k in best:
+            start = _in_model_order(
+                self.param_names,
+                self.location,
+                bottom[k, curves],
+                top[k, curves],
+                slope[k],
+                loc[k],
+                shape,
+            )
+            start[~np.isfinite(rss[k, curves])] = np.nan
+            starts.append(start)
+        return starts
+
+    def raw_flat_start(self, Y, W):
+        """A flat curve (slope 0 at location 0) at each curve's weighted mean of
+        y (internal units), rows (n_curves, n_params)."""
+        shape = (1.0,) * len(self.profile.shape_names)
+        w = np.where(np.isfinite(Y), W, 0.0)
+        with np.errstate(all="ignore"):
+            level = (w * np.where(w > 0, Y, 0.0)).sum(axis=0) / w.sum(axis=0)
+        level = np.where(np.isfinite(level), level, 0.0)
+        top = level if self.has_bottom else level / float(self.profile.value(0.0, *shape))
+        return _in_model_order(
+            self.param_names, self.location, level, top, 0.0, 0.0, shape
+        )
+
     def self_start(self, t, y, sample_weight=None):
         """Starting values of one curve, a ``{name: value}`` dict.
 
@@ -295,7 +443,7 @@ class CurveModel:
         y = np.asarray(y, dtype=float).ravel()
         w = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight)
         x = self.location.axis(t)
-        seen = np.isfinite(x) & (w > 0)
+        seen = w > 0
         return _flat_start(
             self.param_names, self.profile, self.location, x[seen], y[seen], w[seen]
         )
@@ -341,6 +489,8 @@ def _unpack(has_bottom, location, params):
 # self-start: linearise P, then the amplitudes by linear least squares
 # --------------------------------------------------------------------------
 _MARGINS = (0.01, 0.05, 0.15, 0.4, 1.0)
+_GRID_LOCATIONS = (-0.6, 0.0, 0.6)
+_GRID_SLOPES = (-8.0, -2.0, 2.0, 8.0)
 
 
 def _dot(a, b):
@@ -400,7 +550,7 @@ def _build_batch_self_start(has_bottom, profile, location, names):
     shape = (1.0,) * len(profile.shape_names)
 
     def self_start_many(t, Y, W=None, mirrored=False):
-        r"""Starting values of many curves sharing ``t``, from the data alone.
+        r"""Starting values of many curves sharing ``t``, in the units given.
 
         For each pair of asymptote guesses a little outside the data range (one
         per margin of :data:`_MARGINS`), the profile is linearised,
@@ -492,6 +642,7 @@ def _flat_start(names, profile, location, x, y, w):
     """
     shape = (1.0,) * len(profile.shape_names)
     level = float(np.average(y, weights=w)) if w.sum() > 0 else 0.0
+    x = x[np.isfinite(x)]  # ln 0 (a zero dose) tells nothing of the location
     centre = float(np.median(x)) if x.size else 0.0
     loc = np.exp(centre) if location.log else centre
     top = level if "bottom" in names else level / float(profile.value(0.0, *shape))
@@ -508,14 +659,17 @@ def _model(name, has_bottom, profile, location, domain, formula, equivalents):
     names = (("bottom",) if has_bottom else ()) + ("top",)
     names += location.names + profile.shape_names
     bounds = {n: _POSITIVE for n in profile.shape_names}
+    axis_model = None
     if location.log:
-        bounds[location.names[1 - location.slope_index]] = _POSITIVE
+        bounds[location.names[1 - location.slope_index]] = (0.0, np.inf)
+        linear = _Location(location.names, location.slope_index, False)
+        axis_model = _model(name, has_bottom, profile, linear, "real", formula, "")
     return CurveModel(
         name=name,
         param_names=names,
         function=_build_function(has_bottom, profile, location),
         value_and_jacobian=_build_value_and_jacobian(has_bottom, profile, location),
-        self_start_many=_build_batch_self_start(has_bottom, profile, location, names),
+        raw_self_start=_build_batch_self_start(has_bottom, profile, location, names),
         domain=domain,
         formula=formula,
         equivalents=equivalents,
@@ -523,6 +677,7 @@ def _model(name, has_bottom, profile, location, domain, formula, equivalents):
         profile=profile,
         location=location,
         default_bounds=bounds,
+        axis_model=axis_model,
     )
 
 

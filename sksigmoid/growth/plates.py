@@ -1,60 +1,42 @@
 r"""Whole plates: one growth or dose-response curve per column, fitted at once.
 
 :func:`fit_curves` is to a 96- or 384-well plate (or a 10,000-compound screen)
-what :class:`~sksigmoid.growth.SigmoidGrowthRegressor` is to one curve. All
-curves share the design ``x`` (the read times or doses); each column of ``Y``
-is one well, and NaNs in a column are that well's missing reads.
-
-The curves are fitted together by a Levenberg--Marquardt iteration vectorised
-across curves: at every iteration each still-active curve :math:`c` solves its
-damped normal equations
-
-.. math::
-    \left(J_c^\top W_c J_c + \lambda_c \operatorname{diag}(J_c^\top W_c J_c)\right)
-    \delta_c = J_c^\top W_c\, r_c
-
-as one stack of :math:`p \times p` systems, with its own damping
-:math:`\lambda_c` (Nielsen's update) and its own convergence test, and only the
-curves that have not yet converged are evaluated again. A curve that converges
-to the least-squares optimum gets the same estimate as
-:func:`scipy.optimize.curve_fit` started from the same point.
+what :class:`~sksigmoid.growth.SigmoidGrowthRegressor` is to one curve, and
+runs the same engine (:mod:`._engine`): all curves share the design ``x`` (the
+read times or doses); each column of ``Y`` is one well, and NaNs in a column
+are that well's missing reads. Every start of every curve is one row of the
+engine's batch, which solves one stack of small damped normal equations per
+iteration, each row with its own damping and its own (relative) stopping
+tests.
 """
 
-import itertools
+from numbers import Integral, Real
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import stats
 from sklearn.utils import check_array
+from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..utils._optional import import_pandas
+from . import _engine
 from ._common import (
-    SINGULAR_EIGENVALUE,
-    bound_arrays,
-    check_names,
-    check_p0,
+    check_option_names,
+    check_weights,
+    fit_options,
     information_criteria,
-    interior,
-    negligible_columns,
-    override_starts,
 )
 from ._derived import effective_dose, inflection_point, lag_time, max_slope
-from ._models import MODELS, safe_log
+from ._models import MODELS
+from ._problem import GOOD, AxisDesign, fit, prepare
 
 __all__ = ["fit_curves", "starting_values"]
 
 STATUSES = ("fit", "failed", "flat")
 
-# Damping beyond this means no step can lower the RSS any more: a stall.
-_MAX_DAMPING = 1e16
-_INITIAL_DAMPING = 1e-3
-# Relative RSS change indistinguishable from rounding.
-_RSS_RESOLUTION = 16 * np.finfo(float).eps
-# Hand the last curves to MINPACK once at most this many are left after this
-# many vectorised iterations (a vectorised iteration costs ~3 MINPACK ones).
-_STRAGGLERS = 4
-_VECTOR_ITERATIONS = 20
 # Curves that still show no growth after this many iterations stop there.
 _FLAT_CHECK = 15
+# Memory of a chunk: about this many floats per array of the batch.
+_CHUNK_FLOATS = 4_000_000
 
 # --------------------------------------------------------------------------
 # Input validation
@@ -73,7 +55,15 @@ def _curve_model(model):
 def _response_matrix(Y):
     """``Y`` as a float (n_points, n_curves) array, and the curves' labels."""
     labels = getattr(Y, "columns", None)
-    Y = check_array(Y, ensure_all_finite="allow-nan", ensure_2d=False, dtype=np.float64)
+    kind = getattr(np.asarray(Y), "dtype", np.dtype(float)).kind
+    if kind == "b":
+        raise ValueError("Y is boolean: fit_curves needs numeric responses.")
+    try:
+        Y = check_array(
+            Y, ensure_all_finite="allow-nan", ensure_2d=False, dtype=np.float64
+        )
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"Y must be a numeric array (NaN for missing): {error}") from None
     if Y.ndim == 1:
         Y = Y[:, None]
     if labels is None:
@@ -81,11 +71,12 @@ def _response_matrix(Y):
     return Y, labels
 
 
-def _design(x, n_points, curve_model, x_scale):
-    """The design ``x`` checked, and the model's input ``t`` (``ln x`` on a log scale)."""
-    if x_scale not in ("linear", "log"):
-        raise ValueError(f"x_scale must be 'linear' or 'log', got {x_scale!r}.")
-    x = np.asarray(x, dtype=np.float64)
+def _check_x(x, n_points, curve_model, x_scale):
+    """The design ``x`` checked (1-D, finite, in the model's domain)."""
+    try:
+        x = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("x must be numeric.") from None
     if x.ndim == 2 and x.shape[1] == 1:
         x = x[:, 0]
     if x.ndim != 1:
@@ -105,54 +96,42 @@ def _design(x, n_points, curve_model, x_scale):
     if (x_scale == "log" or curve_model.domain == "nonnegative") and np.any(x < 0):
         why = "x_scale='log'" if x_scale == "log" else f"model {curve_model.name!r}"
         raise ValueError(f"x must be >= 0 with {why}; got min(x) = {x.min():g}.")
-    # On a log axis x = 0 is a zero-dose control: t = -inf, the curve's limit.
-    return x, safe_log(x) if x_scale == "log" else x
+    return x
 
 
-def _weights(sample_weight, shape):
-    """Weights of shape (n_points, n_curves), from None, per point or per read."""
-    if sample_weight is None:
-        return np.ones(shape)
-    w = np.asarray(sample_weight, dtype=np.float64)
-    if w.ndim == 1:
-        w = w[:, None]
-    if w.shape[0] != shape[0] or w.shape[1] not in (1, shape[1]):
-        raise ValueError(
-            f"sample_weight must have shape ({shape[0]},) or {shape}, got "
-            f"{np.shape(sample_weight)}."
+class _Plate:
+    """The validated input of :func:`fit_curves`."""
+
+    def __init__(self, x, Y, model, x_scale, fixed, bounds, p0, sample_weight):
+        self.model = _curve_model(model)
+        self.design = AxisDesign(model, x_scale)
+        names = self.model.param_names
+        self.Y, self.labels = _response_matrix(Y)
+        self.x = _check_x(x, self.Y.shape[0], self.model, x_scale)
+        self.W = check_weights(sample_weight, self.Y.shape)
+        n_curves = self.Y.shape[1]
+        check_option_names(fixed, p0, bounds, names)
+        self.options = fit_options(
+            list(names), self.model.default_bounds, fixed, p0, bounds, n_curves
         )
-    if not np.all(np.isfinite(w)) or np.any(w < 0):
-        raise ValueError("sample_weight must be finite and non-negative.")
-    return np.broadcast_to(w, shape).copy()
+        n_free = self.options.n_free
+        if n_free == 0:
+            raise ValueError("Every parameter is fixed; leave at least one free.")
+        if self.Y.shape[0] < n_free + 1:
+            raise ValueError(
+                f"Model {self.model.name!r} has {n_free} free parameters and "
+                f"needs at least {n_free + 1} points; x has {self.Y.shape[0]}."
+            )
 
-
-def _per_curve(what, name, value, n_curves):
-    value = np.asarray(value, dtype=np.float64)
-    if value.ndim == 0:
-        value = np.full(n_curves, float(value))
-    if value.shape != (n_curves,) or not np.all(np.isfinite(value)):
-        raise ValueError(
-            f"{what}[{name!r}] must be a finite number or {n_curves} finite "
-            "numbers (one per curve)."
-        )
-    return value
-
-
-# --------------------------------------------------------------------------
-# Starting values
-# --------------------------------------------------------------------------
-
-
-def _start_matrices(curve_model, t, Y, W, fixed, p0):
-    """Starting values (n_curves, n_params): ``fixed`` > ``p0`` > self-start.
-
-    A list: the table's self-start, then, for an asymmetric profile with a
-    bottom and no ``p0``, its mirror image, as the two lead to different
-    local optima of a decreasing curve and only fitting both tells which is
-    the better.
-    """
-    starts = curve_model.candidate_starts(t, Y, W, mirror=not p0)
-    return override_starts(starts, curve_model.param_names, fixed, p0)
+    def columns(self, options, chunk):
+        """The options of the curves ``chunk`` (a slice)."""
+        return {
+            "free": options.free,
+            "fixed": {k: v[chunk] for k, v in options.fixed.items()},
+            "p0": {k: v[chunk] for k, v in options.p0.items()},
+            "lower": options.lower,
+            "upper": options.upper,
+        }
 
 
 def starting_values(
@@ -167,7 +146,7 @@ def starting_values(
     sample_weight=None,
     all_starts=False,
 ):
-    """The starting values :func:`fit_curves` uses, one row per curve.
+    """The starting values :func:`fit_curves` uses first, one row per curve.
 
     Parameters are as in :func:`fit_curves`. Use it to start another optimiser
     from the same point (e.g. to compare with :func:`scipy.optimize.curve_fit`).
@@ -175,8 +154,9 @@ def starting_values(
     Parameters
     ----------
     all_starts : bool, default=False
-        Return every start: for Weibull and 5PL curves fit_curves also fits
-        the mirror image of the table's self-start and keeps the better fit.
+        Return every start of the first pass: for Weibull and 5PL curves
+        fit_curves also fits the mirror image of the table's self-start and
+        keeps the better fit.
 
     Returns
     -------
@@ -184,303 +164,17 @@ def starting_values(
         In the order of the model's ``param_names``; NaN rows where the
         self-start fails.
     """
-    problem = _Problem.from_inputs(
-        x, Y, model, x_scale, fixed, bounds, p0, sample_weight
+    plate = _Plate(x, Y, model, x_scale, fixed, bounds, p0, sample_weight)
+    prepared = prepare(
+        plate.design,
+        plate.x,
+        plate.Y,
+        plate.W,
+        which="self",
+        **plate.columns(plate.options, slice(None)),
     )
-    return np.stack(problem.starts) if all_starts else problem.starts[0]
-
-
-# --------------------------------------------------------------------------
-# The batched least-squares problem
-# --------------------------------------------------------------------------
-
-
-class _Problem:
-    """Weighted least squares of many curves sharing one design ``t``.
-
-    Works on the free parameters only: ``theta`` is (n_active, n_free) and
-    ``rows`` says which curves those are.
-    """
-
-    def __init__(self, curve_model, x, t, Y, W, fixed, bounds, starts, labels):
-        self.model = curve_model
-        self.x, self.t = x, t
-        self.observed = np.isfinite(Y) & (W > 0)
-        self.has_gaps = not self.observed.all()
-        self.Y = np.where(self.observed, Y, 0.0).T  # (n_curves, n_points)
-        self.sqrt_w = np.sqrt(np.where(self.observed, W, 0.0)).T
-        names = curve_model.param_names
-        self.free = np.array([name not in fixed for name in names])
-        self.full = starts[0].copy()  # fixed columns hold the fixed values
-        self.lower, self.upper = (b[self.free] for b in bounds)
-        self.starts = starts
-        self.labels = labels
-
-    @classmethod
-    def from_inputs(cls, x, Y, model, x_scale, fixed, bounds, p0, sample_weight):
-        curve_model = _curve_model(model)
-        names = curve_model.param_names
-        Y, labels = _response_matrix(Y)
-        x, t = _design(x, Y.shape[0], curve_model, x_scale)
-        W = _weights(sample_weight, Y.shape)
-        n_curves = Y.shape[1]
-        fixed = {
-            k: _per_curve("fixed", k, v, n_curves)
-            for k, v in check_names(fixed, names, "fixed").items()
-        }
-        n_free = len(names) - len(fixed)
-        if n_free == 0:
-            raise ValueError("Every parameter is fixed; leave at least one free.")
-        if Y.shape[0] < n_free + 1:
-            raise ValueError(
-                f"Model {curve_model.name!r} has {n_free} free parameters and "
-                f"needs at least {n_free + 1} points; x has {Y.shape[0]}."
-            )
-        p0 = {
-            k: _per_curve("p0", k, v, n_curves)
-            for k, v in check_names(p0, names, "p0").items()
-        }
-        lower, upper = bound_arrays(curve_model.default_bounds, bounds, names)
-        check_p0(p0, names, lower, upper)
-        W = np.where(np.isfinite(Y), W, 0.0)
-        starts = _start_matrices(curve_model, t, Y, W, fixed, p0)
-        # The self-start knows nothing of the bounds: bring it inside them.
-        starts = [
-            np.where(np.isnan(s), np.nan, interior(s, lower, upper)) for s in starts
-        ]
-        return cls(curve_model, x, t, Y, W, fixed, (lower, upper), starts, labels)
-
-    def params(self, theta, rows):
-        """Full parameter matrix (n_rows, n_params) from the free ones."""
-        full = self.full[rows]
-        full[:, self.free] = theta
-        return full
-
-    def _columns(self, theta, rows):
-        return tuple(p[:, None] for p in self.params(theta, rows).T)
-
-    def weighted_residuals(self, theta, rows):
-        r""":math:`\sqrt{w}\,(y - f(t;\theta))`, zero at missing reads."""
-        with np.errstate(all="ignore"):
-            fitted = self.model.function(self.t, *self._columns(theta, rows))
-            wr = self.sqrt_w[rows] * (self.Y[rows] - fitted)
-        if self.has_gaps:
-            wr[~self.observed.T[rows]] = 0.0
-        return wr
-
-    def rss(self, theta, rows):
-        """Weighted RSS per curve (inf where not finite) and the residuals."""
-        wr = self.weighted_residuals(theta, rows)
-        with np.errstate(all="ignore"):
-            rss = np.einsum("ni,ni->n", wr, wr)
-        return np.where(np.isfinite(rss), rss, np.inf), wr
-
-    def weighted_jacobian(self, theta, rows):
-        r""":math:`\sqrt{w}\,\partial f/\partial\theta` over the free parameters."""
-        with np.errstate(all="ignore"):
-            jac = self.model.jacobian(self.t, *self._columns(theta, rows))
-            jac = jac[..., self.free] * self.sqrt_w[rows][..., None]
-        if self.has_gaps:
-            jac[~self.observed.T[rows]] = 0.0
-        return jac
-
-    def normal_equations(self, theta, rows, wr):
-        r""":math:`A = J^\top W J` (n, q, q) and :math:`g = J^\top W r` (n, q).
-
-        ``wr`` are the weighted residuals at ``theta``, from :meth:`rss`.
-        """
-        jac = self.weighted_jacobian(theta, rows)
-        with np.errstate(all="ignore"):
-            A = np.einsum("nip,niq->npq", jac, jac)
-            g = np.einsum("nip,ni->np", jac, wr)
-        return A, g
-
-
-# --------------------------------------------------------------------------
-# Vectorised Levenberg-Marquardt
-# --------------------------------------------------------------------------
-
-
-def _damped_steps(A, g, damping):
-    r"""Solve :math:`(A + \lambda\,\mathrm{diag}(A))\,\delta = g` for each curve.
-
-    The diagonal is floored so that a parameter the data do not move (a zero
-    column of J) gets a zero step rather than a singular system. Returns NaN
-    steps for systems that cannot be solved.
-    """
-    diag = np.diagonal(A, axis1=1, axis2=2)
-    floor = np.finfo(float).eps * np.maximum(diag.max(axis=1, keepdims=True), 1.0)
-    M = A + damping[:, None, None] * _as_diagonal(np.maximum(diag, floor))
-    steps = np.full_like(g, np.nan)
-    solvable = np.all(np.isfinite(M), axis=(1, 2)) & np.all(np.isfinite(g), axis=1)
-    try:
-        steps[solvable] = np.linalg.solve(M[solvable], g[solvable][..., None])[..., 0]
-    except np.linalg.LinAlgError:
-        for c in np.flatnonzero(solvable):
-            try:
-                steps[c] = np.linalg.solve(M[c], g[c])
-            except np.linalg.LinAlgError:
-                pass
-    return steps
-
-
-def _as_diagonal(values):
-    """(n, q) -> (n, q, q) stack of diagonal matrices."""
-    out = np.zeros(values.shape + values.shape[-1:])
-    idx = np.arange(values.shape[-1])
-    out[:, idx, idx] = values
-    return out
-
-
-def _nielsen_damping(damping, nu, gain, accepted):
-    r"""Nielsen's (1999) damping update from the gain ratio :math:`\rho`.
-
-    Accepted: :math:`\lambda \leftarrow \lambda \max(1/3, 1 - (2\rho - 1)^3)`,
-    :math:`\nu \leftarrow 2`; rejected: :math:`\lambda \leftarrow \nu\lambda`,
-    :math:`\nu \leftarrow 2\nu`.
-    """
-    with np.errstate(all="ignore"):
-        shrink = np.maximum(1 / 3, 1 - (2 * gain - 1) ** 3)
-    new_damping = np.where(accepted, damping * shrink, damping * nu)
-    new_nu = np.where(accepted, 2.0, 2 * nu)
-    return new_damping, new_nu
-
-
-def _converged(step, theta, A, g, rss, reduction, predicted, tol):
-    r"""Per-curve stopping tests, those of MINPACK's ``lmder``.
-
-    With :math:`D = \sqrt{\operatorname{diag} A}`: the step is small,
-    :math:`\|D\delta\| \le \mathrm{tol}\,(\|D\theta\| + \mathrm{tol})`; the
-    gradient is orthogonal to the residuals,
-    :math:`\max_j |g_j| / (D_j \sqrt{\mathrm{RSS}}) \le \mathrm{tol}`; or the
-    RSS can no longer change (actual and predicted relative reduction at
-    rounding level). MINPACK's ``ftol`` at ``tol`` would stop with parameters
-    good to only :math:`\sqrt{\mathrm{tol}}` of a standard error.
-    """
-    scale = np.sqrt(np.diagonal(A, axis1=1, axis2=2))
-    resolution = _RSS_RESOLUTION * rss
-    with np.errstate(all="ignore"):
-        small_step = np.linalg.norm(scale * step, axis=1) <= tol * (
-            np.linalg.norm(scale * theta, axis=1) + tol
-        )
-        cosine = np.abs(g) / (scale * np.sqrt(rss)[:, None])
-    stationary = np.all(np.nan_to_num(cosine) <= tol, axis=1)
-    no_change = (np.abs(reduction) <= resolution) & (predicted <= resolution)
-    return small_step | stationary | no_change | (rss <= np.finfo(float).tiny)
-
-
-def levenberg_marquardt(problem, theta, rows, max_nfev, tol, no_growth=None):
-    """Minimise every curve's weighted RSS from ``theta`` (n_rows, n_free).
-
-    Iterates on all curves together while many are active; the last few
-    (stragglers: garbage wells creeping towards infinite parameters) are
-    finished one by one by MINPACK through :func:`_finish_one`: a vectorised
-    iteration has a fixed cost of a few MINPACK iterations, however few
-    curves remain.
-
-    ``no_growth(rss, rows)``, if given, says which curves explain no more than
-    a constant; those still iterating after ``_FLAT_CHECK`` iterations stop:
-    an empty well's least-squares "curve" is a step fitted to noise, whose
-    parameters run off to infinity for hundreds of iterations.
-
-    Returns
-    -------
-    theta : ndarray (n_rows, n_free)
-    rss : ndarray (n_rows,)
-    A : ndarray (n_rows, n_free, n_free)
-        :math:`J^\top W J` at the returned ``theta``.
-    n_iter : ndarray of int (n_rows,)
-        Trial steps taken (one model evaluation each).
-    converged : ndarray of bool (n_rows,)
-    """
-    theta = theta.copy()
-    n = len(rows)
-    rss, wr = problem.rss(theta, rows)
-    A, g = problem.normal_equations(theta, rows, wr)
-    damping = np.full(n, _INITIAL_DAMPING)
-    nu = np.full(n, 2.0)
-    n_iter = np.zeros(n, dtype=int)
-    converged = np.zeros(n, dtype=bool)
-    active = np.isfinite(rss) & np.all(np.isfinite(A), axis=(1, 2))
-    for iteration in itertools.count():
-        if iteration >= _FLAT_CHECK and no_growth is not None:
-            i = np.flatnonzero(active)
-            active[i] = ~no_growth(rss[i], rows[i])
-        if not active.any():
-            break
-        i = np.flatnonzero(active)
-        if i.size <= _STRAGGLERS and n_iter[i].min() >= _VECTOR_ITERATIONS:
-            break
-        step = _damped_steps(A[i], g[i], damping[i])
-        trial = np.clip(theta[i] + step, problem.lower, problem.upper)
-        step = trial - theta[i]
-        trial_rss, trial_wr = problem.rss(trial, rows[i])
-        n_iter[i] += 1
-        reduction = rss[i] - trial_rss
-        predicted = np.einsum("np,np->n", step, 2 * g[i]) - np.einsum(
-            "np,npq,nq->n", step, A[i], step
-        )
-        with np.errstate(all="ignore"):
-            gain = reduction / predicted
-        accepted = np.isfinite(trial_rss) & (reduction > 0)
-        done = _converged(step, theta[i], A[i], g[i], rss[i], reduction, predicted, tol)
-        damping[i], nu[i] = _nielsen_damping(damping[i], nu[i], gain, accepted)
-        moved = i[accepted]
-        theta[moved], rss[moved] = trial[accepted], trial_rss[accepted]
-        if moved.size:
-            A[moved], g[moved] = problem.normal_equations(
-                theta[moved], rows[moved], trial_wr[accepted]
-            )
-        stalled = damping[i] > _MAX_DAMPING
-        broken = ~np.all(np.isfinite(A[i]), axis=(1, 2)) | ~np.all(
-            np.isfinite(step), axis=1
-        )
-        converged[i] = (done | stalled) & ~broken
-        active[i] = ~(done | stalled | broken) & (n_iter[i] < max_nfev)
-    for c in np.flatnonzero(active):
-        theta[c], n_more, converged[c] = _finish_one(
-            problem, theta[c], rows[c], max_nfev - n_iter[c], tol
-        )
-        n_iter[c] += n_more
-        one = theta[c][None], rows[c : c + 1]
-        rss_c, wr_c = problem.rss(*one)
-        rss[c], A[c] = rss_c[0], problem.normal_equations(*one, wr_c)[0][0]
-    return theta, rss, A, n_iter, converged
-
-
-def _finish_one(problem, theta, row, max_nfev, tol):
-    """Carry one curve's fit on with scipy's least_squares (MINPACK if unbounded).
-
-    Returns the parameters, the evaluations used and whether it converged.
-    """
-    keep = problem.observed[:, row]
-    t, y, sqrt_w = problem.t[keep], problem.Y[row, keep], problem.sqrt_w[row, keep]
-    params, free = problem.full[row].copy(), problem.free
-
-    def residuals(theta_free):
-        params[free] = theta_free
-        return sqrt_w * (problem.model.function(t, *params) - y)
-
-    def jacobian(theta_free):
-        params[free] = theta_free
-        return sqrt_w[:, None] * problem.model.jacobian(t, *params)[:, free]
-
-    bounded = np.isfinite(problem.lower).any() or np.isfinite(problem.upper).any()
-    tol = max(tol, np.finfo(float).eps)
-    with np.errstate(all="ignore"):
-        result = optimize.least_squares(
-            residuals,
-            interior(theta, problem.lower, problem.upper) if bounded else theta,
-            jac=jacobian,
-            x_scale="jac",
-            bounds=(problem.lower, problem.upper),
-            method="trf" if bounded else "lm",
-            xtol=tol,
-            gtol=tol,
-            ftol=np.finfo(float).eps,
-            max_nfev=max(int(max_nfev), 1),
-        )
-    return result.x, result.nfev, result.status > 0 and np.all(np.isfinite(result.x))
+    starts = prepared.user_starts(plate.design)
+    return np.stack(starts) if all_starts else starts[0]
 
 
 # --------------------------------------------------------------------------
@@ -488,57 +182,22 @@ def _finish_one(problem, theta, row, max_nfev, tol):
 # --------------------------------------------------------------------------
 
 
-def _covariances(A, sigma2, n_points):
-    r""":math:`\hat\sigma^2 (J^\top W J)^{-1}` per curve, and which are singular.
-
-    Inverted through the correlation form :math:`D^{-1} A D^{-1}`,
-    :math:`D = \sqrt{\operatorname{diag} A}`, so that parameters of very
-    different scales do not make a well-determined fit look singular. Singular:
-    an eigenvalue of the correlation form below :data:`SINGULAR_EIGENVALUE`, or
-    a negligible column of J (:func:`negligible_columns`), as the regressor
-    decides.
-    """
-    n, q, _ = A.shape
-    cov = np.full_like(A, np.nan)
-    finite = np.all(np.isfinite(A), axis=(1, 2))
-    scale = np.sqrt(np.diagonal(A, axis1=1, axis2=2))
-    ok = finite & np.all(scale > 0, axis=1)
-    ok[finite] &= ~negligible_columns(scale[finite], n_points).any(axis=1)
-    with np.errstate(all="ignore"):
-        R = A / (scale[:, :, None] * scale[:, None, :])
-    eig = np.full(n, -np.inf)
-    eig[ok] = np.linalg.eigvalsh(R[ok])[:, 0]
-    ok &= eig > SINGULAR_EIGENVALUE
-    R_inv = np.linalg.inv(R[ok])
-    with np.errstate(over="ignore"):  # a tiny column scale: an infinite variance
-        cov[ok] = (
-            sigma2[ok, None, None] * R_inv / (scale[ok, :, None] * scale[ok, None, :])
-        )
-    return cov, ~ok
-
-
-def _total_sum_of_squares(problem):
+def _total_sum_of_squares(Y, W):
     r"""Weighted :math:`\sum_i w_i (y_i - \bar y_w)^2` per curve (about a constant)."""
-    w = problem.sqrt_w**2
+    w = np.where(np.isfinite(Y), W, 0.0)
+    y = np.where(w > 0, Y, 0.0)
     with np.errstate(all="ignore"):
-        mean = np.einsum("ni,ni->n", w, problem.Y) / w.sum(axis=1)
-        dev = problem.Y - mean[:, None]
-    return np.einsum("ni,ni,ni->n", w, dev, dev)
+        mean = (w * y).sum(axis=0) / w.sum(axis=0)
+        dev = np.where(w > 0, y - mean, 0.0)
+    return (w * dev * dev).sum(axis=0), (w * y * y).sum(axis=0)
 
 
-def _is_constant(problem, tss):
-    """Curves whose reads are all equal (up to rounding)."""
-    w = problem.sqrt_w**2
-    size = np.einsum("ni,ni,ni->n", w, problem.Y, problem.Y)
-    return tss <= (64 * np.finfo(float).eps) ** 2 * size
-
-
-def _aicc(problem, rss, n_free):
+def _aicc(Y, W, rss, n_free):
     """AICc of every fit, weights as inverse variances (as the regressor's)."""
-    sqrt_w = problem.sqrt_w
-    positive = sqrt_w > 0
-    log_w = np.log(sqrt_w, where=positive, out=np.zeros_like(sqrt_w)).sum(axis=1)
-    return information_criteria(rss, positive.sum(axis=1), n_free, 2 * log_w)[1]
+    w = np.where(np.isfinite(Y), W, 0.0)
+    positive = w > 0
+    log_w = np.log(w, where=positive, out=np.zeros_like(w)).sum(axis=0)
+    return information_criteria(rss, positive.sum(axis=0), n_free, log_w)[1]
 
 
 def _no_growth(tss, rss, n_obs, n_free, alpha):
@@ -552,7 +211,8 @@ def _no_growth(tss, rss, n_obs, n_free, alpha):
     df2 = n_obs - n_free
     with np.errstate(all="ignore"):
         F = ((tss - rss) / df1) / (rss / df2)
-        p_value = stats.f.sf(np.nan_to_num(F, nan=0.0, posinf=np.inf), df1, df2)
+        F = np.nan_to_num(F, nan=0.0, posinf=np.inf)
+        p_value = np.where(df2 > 0, stats.f.sf(F, df1, np.maximum(df2, 1)), 1.0)
     return p_value > alpha
 
 
@@ -561,6 +221,20 @@ def _no_growth(tss, rss, n_obs, n_free, alpha):
 # --------------------------------------------------------------------------
 
 
+@validate_params(
+    {
+        "x_scale": [StrOptions({"linear", "log"})],
+        "fixed": [dict, None],
+        "bounds": [dict, None],
+        "p0": [dict, None],
+        "max_nfev": [Interval(Integral, 1, None, closed="left"), None],
+        "tol": [Interval(Real, 0, None, closed="neither")],
+        "flat_alpha": [Interval(Real, 0, 1, closed="neither")],
+        "derived": ["boolean"],
+        "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def fit_curves(
     x,
     Y,
@@ -575,6 +249,7 @@ def fit_curves(
     tol=1e-10,
     flat_alpha=1e-3,
     derived=True,
+    chunk_size=None,
 ):
     r"""Fit one sigmoid curve to every column of ``Y`` at once.
 
@@ -609,14 +284,20 @@ def fit_curves(
         Most trial steps per curve; ``None`` means :math:`100\,(q + 1)` for
         :math:`q` free parameters. Curves that need more are ``"failed"``.
     tol : float, default=1e-10
-        Relative tolerance of MINPACK's three tests (parameter step, RSS
-        change, gradient cosine).
+        Relative tolerance of the engine's stopping tests (gradient cosine,
+        a step that moves the fit by less than ``tol`` of its residuals):
+        every test is relative, so the fit does not depend on units.
     flat_alpha : float, default=1e-3
         A curve is ``"flat"`` (no growth) when an F-test against a constant
         response has a p-value above ``flat_alpha``.
     derived : bool, default=True
         Also report the model's derived quantities (inflection point / EC50,
         maximum slope, lag time ...).
+    chunk_size : int, default=None
+        Curves fitted together in one batch; memory is proportional to it.
+        ``None`` chooses it from the size of a curve (about 4 million floats
+        per array of the batch), so a screen of a million curves runs in
+        bounded memory. The result does not depend on it.
 
     Returns
     -------
@@ -641,22 +322,23 @@ def fit_curves(
 
     Notes
     -----
-    Each curve stops on its own by the tests of MINPACK's ``lmder``: a scaled
-    step :math:`\|D\delta\| \le \mathrm{tol}\,\|D\theta\|` or a gradient
-    cosine :math:`\le \mathrm{tol}` (or an RSS that can no longer change).
-    MINPACK's relative-RSS test is left out: at ``tol`` it stops with the
-    parameters good to only :math:`\sqrt{\mathrm{tol}}` of a standard error,
-    which is why curve_fit at its defaults can differ from the optimum by
-    :math:`10^{-4}` of a standard error. Curves that still show no growth
-    after 15 iterations (empty wells: a step fitted to noise runs off to
-    infinity) stop there as ``"flat"``, and the last few slow curves are
-    finished one at a time by MINPACK (:func:`scipy.optimize.least_squares`),
-    where one iteration costs less than a vectorised one.
+    Each curve stops on its own by the engine's relative tests (see
+    :mod:`sksigmoid.growth._engine`); a step is kept only if it lowers the
+    curve's RSS, so every curve ends at the best point it saw. Curves that
+    still show no growth after 15 iterations (empty wells: a step fitted to
+    noise runs off to infinity) stop there as ``"flat"``. Curves that the
+    self-start leaves unconverged, without a start or worse than a constant
+    are fitted again from a grid of sigmoids and from the flat curve, and keep
+    the better fit.
 
     For the Weibull and 5PL models (asymmetric, with a bottom) a decreasing
     curve can be fitted with a negative slope or with bottom above top, two
     different local optima; without ``p0`` both starts are fitted and each
     curve keeps the better.
+
+    To fit a screen held in a dask array, map :func:`fit_curves` over its
+    blocks of columns (each block is a plate of its own) and concatenate the
+    tables; see the user guide.
 
     Raises
     ------
@@ -671,7 +353,7 @@ def fit_curves(
     See Also
     --------
     sksigmoid.growth.SigmoidGrowthRegressor : one curve, with full inference.
-    scipy.optimize.curve_fit : the per-curve fit this reproduces.
+    scipy.optimize.curve_fit : the per-curve least-squares fit, one at a time.
 
     Examples
     --------
@@ -686,100 +368,122 @@ def fit_curves(
     2  2.0   0.5   12.0    fit
     """
     pd = import_pandas("fit_curves")
-    problem = _Problem.from_inputs(
-        x, Y, model, x_scale, fixed, bounds, p0, sample_weight
-    )
-    n_free = int(problem.free.sum())
-    if max_nfev is None:
-        max_nfev = 100 * (n_free + 1)
-    fit = _fit_all(problem, max_nfev, tol, flat_alpha)
-    columns = _parameter_columns(problem, fit)
-    columns.update(_fit_statistics(problem, fit, n_free, flat_alpha))
+    plate = _Plate(x, Y, model, x_scale, fixed, bounds, p0, sample_weight)
+    n_points, n_curves = plate.Y.shape
+    n_params = len(plate.options.names)
+    if chunk_size is None:
+        chunk_size = max(1, _CHUNK_FLOATS // (n_points * (n_params + 2)))
+    parts = [
+        _fit_chunk(plate, slice(start, start + chunk_size), max_nfev, tol, flat_alpha)
+        for start in range(0, n_curves, chunk_size)
+    ]
+    fit = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    columns = _parameter_columns(plate, fit)
+    columns.update(_fit_statistics(plate, fit, flat_alpha))
     if derived:
-        columns.update(_derived_columns(problem.model, fit, x_scale, columns["status"]))
+        columns.update(_derived_columns(plate.model, fit, x_scale, columns["status"]))
     columns["status"] = pd.Categorical(columns.pop("status"), categories=STATUSES)
-    return pd.DataFrame(columns, index=pd.Index(problem.labels))
+    return pd.DataFrame(columns, index=pd.Index(plate.labels))
 
 
-def _fit_all(problem, max_nfev, tol, flat_alpha):
-    """Run the batched fit on every curve that has a start and enough reads.
+def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
+    """Fit the curves ``chunk`` of the plate: the self-start (and mirror) first,
+    then the grid and flat starts for the curves that need them.
 
-    With several starts per curve (see :func:`_start_matrices`) all are fitted
-    in the same batch and each curve keeps the fit of smallest RSS.
+    A second pass is for curves the first left unconverged, without a start,
+    or worse than a constant; curves stopped as showing no growth keep
+    their first fit.
     """
-    n_curves = problem.Y.shape[0]
-    n_free = int(problem.free.sum())
-    n_obs = problem.observed.sum(axis=0)
-    tss = _total_sum_of_squares(problem)
-    constant = _is_constant(problem, tss)
+    Y, W = plate.Y[:, chunk], plate.W[:, chunk]
+    options = plate.options
+    n_free = options.n_free
+    observed = np.isfinite(Y) & (W > 0)
+    n_obs = observed.sum(axis=0)
+    tss, size = _total_sum_of_squares(Y, W)
+    constant = tss <= (64 * np.finfo(float).eps) ** 2 * size
     fittable = (n_obs > n_free) & ~constant
-    started = [fittable & np.all(np.isfinite(s), axis=1) for s in problem.starts]
-    rows = np.concatenate([np.flatnonzero(ok) for ok in started])
-    theta0 = np.concatenate(
-        [s[ok][:, problem.free] for s, ok in zip(problem.starts, started, strict=True)]
-    )
 
     def no_growth(rss, rows):
         return _no_growth(tss[rows], rss, n_obs[rows], n_free, flat_alpha)
 
-    results = levenberg_marquardt(problem, theta0, rows, max_nfev, tol, no_growth)
-    fit = _best_per_curve(rows, results, n_curves, n_free)
-    fit["params"] = problem.params(fit["theta"], np.arange(n_curves))
-    fit["params"][constant] = np.nan
-    startable = np.zeros(n_curves, dtype=bool)
-    startable[rows] = True
-    fit.update(n_obs=n_obs, tss=tss, constant=constant, startable=startable)
-    return fit
-
-
-def _best_per_curve(rows, results, n_curves, n_free):
-    """For each curve, the result (of possibly several starts) of smallest RSS."""
-    fit = {
-        "theta": np.full((n_curves, n_free), np.nan),
-        "rss": np.full(n_curves, np.nan),
-        "A": np.full((n_curves, n_free, n_free), np.nan),
-        "n_iter": np.zeros(n_curves, dtype=int),
-        "converged": np.zeros(n_curves, dtype=bool),
+    common = {
+        "tol": tol,
+        "max_nfev": max_nfev,
+        "curve_done": no_growth,
+        "check_at": _FLAT_CHECK,
+        **plate.columns(options, chunk),
     }
-    rss = np.nan_to_num(results[1], nan=np.inf)
-    # sort by curve, then by RSS: the first of each curve wins
-    order = np.lexsort((rss, rows))
-    first = np.ones(order.size, dtype=bool)
-    first[1:] = rows[order][1:] != rows[order][:-1]
-    keep = order[first]
-    for key, value in zip(fit, results, strict=True):
-        fit[key][rows[keep]] = value[keep]
-    return fit
+    first = fit(
+        plate.design, plate.x, Y, W, which="self", fit_rows=fittable, **common
+    )
+    retry = fittable & (
+        ~first.started
+        | ~np.isin(first.status, GOOD + (_engine.NO_GROWTH,))
+        | (first.rss > tss)
+    )
+    result = first
+    if retry.any() and not options.p0:
+        second = fit(
+            plate.design, plate.x, Y, W, which="extra", fit_rows=retry, **common
+        )
+        better = retry & second.started & (
+            ~first.started | (second.rss < np.nan_to_num(first.rss, nan=np.inf))
+        )
+        result = _merge(first, second, better)
+    params = np.where(constant[:, None], np.nan, result.params)
+    return {
+        "params": params,
+        "cov": result.covariance,
+        "singular": result.singular & result.started,
+        "rss": np.where(result.started, result.rss, np.nan),
+        "n_iter": result.n_iter,
+        "converged": np.isin(result.status, GOOD),
+        "started": result.started,
+        "n_obs": n_obs,
+        "tss": tss,
+        "constant": constant,
+    }
 
 
-def _parameter_columns(problem, fit):
+def _merge(first, second, better):
+    """``first`` with the curves ``better`` taken from ``second``."""
+    merged = {}
+    for key in ("params", "covariance", "undetermined", "rss", "n_iter", "status"):
+        a, b = getattr(first, key), getattr(second, key)
+        mask = better.reshape((-1,) + (1,) * (a.ndim - 1))
+        merged[key] = np.where(mask, b, a)
+    merged["started"] = first.started | better
+    return type(first)(**merged, starts=first.starts, n_free=first.n_free)
+
+
+def _parameter_columns(plate, fit):
     """Parameters and standard errors (0 when fixed, inf when not identified)."""
-    names = problem.model.param_names
+    names = plate.options.names
     with np.errstate(all="ignore"):
-        fit["sigma2"] = fit["rss"] / (fit["n_obs"] - problem.free.sum())
-    cov, fit["singular"] = _covariances(fit["A"], fit["sigma2"], problem.Y.shape[1])
-    se = np.zeros((len(fit["rss"]), len(names)))
-    se[:, problem.free] = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
-    se[fit["singular"] & fit["startable"]] = np.inf
-    se[~fit["startable"]] = np.nan
+        se = np.sqrt(np.diagonal(fit["cov"], axis1=1, axis2=2))
+    se = np.where(plate.options.free, se, 0.0)
+    se[fit["singular"]] = np.where(plate.options.free, np.inf, 0.0)
+    se[~fit["started"]] = np.nan
     columns = {name: fit["params"][:, j] for j, name in enumerate(names)}
     columns.update({f"{name}_se": se[:, j] for j, name in enumerate(names)})
     return columns
 
 
-def _fit_statistics(problem, fit, n_free, flat_alpha):
+def _fit_statistics(plate, fit, flat_alpha):
     """rss, sigma, r2, aicc, n_obs, n_iter and the status of every curve."""
-    rss, tss = fit["rss"], fit["tss"]
-    flat = fit["constant"] | _no_growth(tss, rss, fit["n_obs"], n_free, flat_alpha)
-    flat &= fit["n_obs"] > n_free  # too few reads to tell: failed
-    good = fit["converged"] & ~fit["singular"] & fit["startable"]
+    n_free = plate.options.n_free
+    rss, tss, n_obs = fit["rss"], fit["tss"], fit["n_obs"]
+    flat = fit["constant"] | _no_growth(tss, rss, n_obs, n_free, flat_alpha)
+    flat &= n_obs > n_free  # too few reads to tell: failed
+    good = fit["converged"] & ~fit["singular"] & fit["started"]
     with np.errstate(all="ignore"):
+        sigma = np.sqrt(np.where(n_obs > n_free, rss / (n_obs - n_free), np.nan))
         return {
             "rss": rss,
-            "sigma": np.sqrt(fit["sigma2"]),
-            "r2": 1 - rss / tss,
-            "aicc": _aicc(problem, rss, n_free),
-            "n_obs": fit["n_obs"],
+            "sigma": sigma,
+            "r2": np.where(tss > 0, 1 - rss / tss, np.nan),
+            "aicc": _aicc(plate.Y, plate.W, rss, n_free),
+            "n_obs": n_obs,
             "n_iter": fit["n_iter"],
             "status": np.where(flat, "flat", np.where(good, "fit", "failed")),
         }

@@ -5,12 +5,10 @@ The fit minimises the (weighted, optionally robust) sum of squares
 .. math::
     S(\theta) = \sum_i w_i \, \rho\!\left(\left(y_i - f(t_i; \theta)\right)^2\right)
 
-from a self-start, with MINPACK's Levenberg--Marquardt
-(:func:`scipy.optimize.leastsq`) or, with bounds or a robust loss, the
-trust-region reflective method of :func:`scipy.optimize.least_squares`; both
-with the analytic Jacobian and tolerances near machine precision, then
-Gauss--Newton steps while they contract. It reports the Gauss--Newton
-inference: :math:`\hat\sigma^2 = S/(n - p)` and
+with the library's one curve-fitting engine (:mod:`._engine`, a monotone
+Levenberg--Marquardt over the candidate starts at once, in units read off the
+data), the same one :func:`~sksigmoid.growth.fit_curves` runs. It reports the
+Gauss--Newton inference: :math:`\hat\sigma^2 = S/(n - p)` and
 :math:`\operatorname{Cov}(\hat\theta) = \hat\sigma^2 (J^\top W J)^{-1}`.
 """
 
@@ -21,7 +19,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from scipy import optimize, stats
-from scipy.linalg import lapack
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
@@ -33,18 +30,15 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._optional import import_pandas
-from . import _derived
+from . import _derived, _engine
 from ._common import (
-    SINGULAR_EIGENVALUE,
-    bound_arrays,
-    check_names,
-    check_p0,
+    check_option_names,
+    check_response,
+    fit_options,
     information_criteria,
-    interior,
-    negligible_columns,
-    override_starts,
 )
-from ._models import MODELS, safe_log
+from ._models import MODELS
+from ._problem import GOOD, AxisDesign, IndexDesign, fit
 
 __all__ = ["SigmoidGrowthRegressor", "Estimate", "FlatCurveWarning"]
 
@@ -58,109 +52,16 @@ given, else ``None``."""
 
 _LINEAR_LOCATION_MODELS = ("logistic", "richards", "gompertz", "4pl", "5pl")
 _AUC_NODES = 200
-# Below this tol a converged least-squares fit is finished by Gauss-Newton steps.
-_POLISH_BELOW = 1e-10
 
 
 class FlatCurveWarning(UserWarning):
     """The response is constant: a flat curve is reported (no sigmoid to fit)."""
 
 
-# --------------------------------------------------------------------------
-# The design: the model applied to the input (one feature, or a linear index)
-# --------------------------------------------------------------------------
-class _Design:
-    """The fitted function ``f(X; theta)`` and its Jacobian, for one model.
-
-    With one feature, ``t = x`` (or ``ln x`` for ``x_scale="log"``) and the
-    model's own parameters. With several, the model's location index ``u`` is
-    replaced by ``X @ coef + intercept``.
-    """
-
-    def __init__(self, model, n_features, x_scale):
-        self.model = MODELS[model]
-        self.n_features = n_features
-        self.log_x = x_scale == "log"
-        names = list(self.model.param_names)
-        if n_features > 1:
-            names = [n for n in names if n not in ("rate", "x_mid")]
-            shape = [n for n in names if n == "shape"]
-            names = [n for n in names if n != "shape"]
-            names += [f"coef_{j}" for j in range(n_features)] + ["intercept"]
-            names += shape
-        self.names = names
-
-    @property
-    def single(self):
-        return self.n_features == 1
-
-    def axis(self, X):
-        x = X[:, 0]
-        return safe_log(x) if self.log_x else x
-
-    def _index_params(self, theta):
-        """Model parameters with rate = 1, x_mid = 0, so that t plays u."""
-        named = dict(zip(self.names, theta, strict=True))
-        named.update(rate=1.0, x_mid=0.0)
-        return [named[n] for n in self.model.param_names]
-
-    def value(self, theta, X):
-        if self.single:
-            return self.model.function(self.axis(X), *theta)
-        u = X @ self._coef(theta) + self._intercept(theta)
-        return self.model.function(u, *self._index_params(theta))
-
-    def value_and_jacobian(self, theta, X):
-        if self.single:
-            return self.model.value_and_jacobian(self.axis(X), *theta)
-        return self.value(theta, X), self.jacobian(theta, X)
-
-    def jacobian(self, theta, X):
-        if self.single:
-            return self.model.jacobian(self.axis(X), *theta)
-        u = X @ self._coef(theta) + self._intercept(theta)
-        J = self.model.jacobian(u, *self._index_params(theta))
-        names = self.model.param_names
-        d_u = -J[:, names.index("x_mid")]  # dy/du, as x_mid enters as -u
-        columns = {n: J[:, i] for i, n in enumerate(names)}
-        for j in range(self.n_features):
-            columns[f"coef_{j}"] = d_u * X[:, j]
-        columns["intercept"] = d_u
-        return np.column_stack([columns[n] for n in self.names])
-
-    def _coef(self, theta):
-        start = self.names.index("coef_0")
-        return np.asarray(theta[start : start + self.n_features])
-
-    def _intercept(self, theta):
-        return theta[self.names.index("intercept")]
-
-    def candidate_starts(self, X, y, sample_weight, mirror=True):
-        """Starts worth fitting, each of shape (1, n_params), in ``names`` order.
-
-        With one feature the model's :meth:`~CurveModel.candidate_starts` (the
-        self-start and, for Weibull and 5PL, its mirror image), or a flat
-        curve where the self-start finds none (constant y).
-        """
-        if self.single:
-            t = self.axis(X)
-            starts = self.model.candidate_starts(
-                t, y[:, None], sample_weight[:, None], mirror
-            )
-            found = [s for s in starts if not np.isnan(s).any()]
-            return found or [self.model.flat_start(t, y, sample_weight)[None]]
-        # several features: a linear fit gives the direction of the index
-        root_w = np.sqrt(sample_weight)
-        A = root_w[:, None] * np.column_stack([X, np.ones(len(X))])
-        beta = np.linalg.lstsq(A, root_w * y, rcond=None)[0][:-1]
-        norm = np.linalg.norm(beta)
-        direction = beta / norm if norm > 0 else np.eye(self.n_features)[0]
-        start = self.model.self_start(X @ direction, y, sample_weight)
-        named = dict(start)
-        for j in range(self.n_features):
-            named[f"coef_{j}"] = start["rate"] * direction[j]
-        named["intercept"] = -start["rate"] * start["x_mid"]
-        return [np.array([[named[n] for n in self.names]])]
+def _design(model, n_features, x_scale):
+    if n_features == 1:
+        return AxisDesign(model, x_scale)
+    return IndexDesign(model, n_features)
 
 
 # --------------------------------------------------------------------------
@@ -231,30 +132,34 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         ``{name: value}`` held fixed (e.g. ``{"bottom": 0}``); fixed
         parameters get a standard error of 0.
     loss : {"linear", "soft_l1", "huber", "cauchy"}, default="linear"
-        Robust loss of :func:`scipy.optimize.least_squares`, for outliers. The
-        standard errors stay the Gauss--Newton ones at the robust estimate
-        (with :math:`\hat\sigma` from all residuals): approximate.
+        Robust loss :math:`\rho` (those of
+        :func:`scipy.optimize.least_squares`), for outliers, minimised by
+        iteratively reweighted Gauss--Newton steps. The standard errors stay
+        the Gauss--Newton ones at the robust estimate (with
+        :math:`\hat\sigma` from all residuals): approximate.
     f_scale : float, default=1.0
         Residual size at which a robust loss starts down-weighting.
     n_starts : int, default=1
-        Number of starts: the self-start (or ``p0``) plus ``n_starts - 1``
-        random perturbations of it; the fit of smallest cost is kept. Without
-        ``p0``, the Weibull and 5PL models (asymmetric, with a bottom) also
-        fit the mirror image of the self-start (bottom above top), as
-        :func:`~sksigmoid.growth.fit_curves` does: a decreasing curve has a
-        local optimum each way.
+        Random starts added to the candidate starts: ``n_starts - 1``
+        perturbations of the self-start (or of ``p0``). Without ``p0`` the
+        candidates are already several, fitted together and compared after
+        their final iterations: the self-start; its mirror image for the
+        Weibull and 5PL models (a decreasing asymmetric curve has a local
+        optimum each way); the two best of a grid of sigmoids (rising and
+        falling, steep and shallow, at three locations); and the flat curve,
+        so that the fit is never worse than a constant. ``p0`` replaces them
+        all by one start.
     random_state : int, RandomState instance or None, default=None
         Seeds the perturbed starts.
     max_nfev : int, default=None
-        Maximum number of function evaluations per start (None: 200 per
-        parameter).
-    tol : float, default=1e-15
-        ``xtol``, ``ftol`` and ``gtol`` of the optimiser (clipped at machine
-        epsilon). scipy's default 1e-8 gives only ~5 significant digits on
-        NIST's harder problems. Below 1e-10, a converged least-squares fit
-        is finished by Gauss--Newton steps while they contract (about 11
-        significant digits on NIST Rat42 and Rat43); a larger ``tol`` is
-        faster.
+        Most trial steps per start, one evaluation of the curve and its
+        Jacobian each (None: 100 (q + 1) for q free parameters).
+    tol : float, default=1e-10
+        Relative tolerance of the engine's stopping tests: the gradient's
+        cosine with the residuals, and a kept step that moves the fit by less
+        than ``tol`` of the residuals (about 10 significant digits on NIST
+        Rat42 and Rat43). Every test is relative, so the fit does not depend
+        on the units of x, y or the weights.
 
     Attributes
     ----------
@@ -336,7 +241,7 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         n_starts=1,
         random_state=None,
         max_nfev=None,
-        tol=1e-15,
+        tol=1e-10,
     ):
         self.model = model
         self.x_scale = x_scale
@@ -368,39 +273,36 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples,)
             The response.
         sample_weight : array-like of shape (n_samples,), default=None
-            Weights :math:`w_i` of weighted least squares, e.g.
+            Non-negative weights :math:`w_i` of weighted least squares, e.g.
             :math:`1/\\sigma_i^2` for known measurement variances.
 
         Returns
         -------
         self : SigmoidGrowthRegressor
         """
+        check_response(y)
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=np.float64)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
         if self.model == "auto":
             candidates = self._auto_candidates(X.shape[1], sample_weight)
         else:
             candidates = [self.model]
         self._check_x_domain(X, candidates)
-        fits = [self._fit_candidate(name, X, y, sample_weight) for name in candidates]
+        known = set().union(*(_design(n, X.shape[1], "linear").names for n in candidates))
+        check_option_names(self.fixed, self.p0, self.bounds, known)
+        fits = [self._fit_model(name, X, y, sample_weight) for name in candidates]
         best = min(fits, key=_selection_key)
         self.model_comparison_ = _comparison(fits) if self.model == "auto" else None
-        for caught in best.pop("warnings"):  # only the kept model's warnings matter
-            warnings.warn(caught.message, caught.category)
-        for fit in fits:
-            fit.pop("warnings", None)
+        for message, category in best.pop("warnings"):  # only the kept model's
+            warnings.warn(message, category, stacklevel=3)
+        for fit_ in fits:
+            fit_.pop("warnings", None)
         self._fit_data = best.pop("train")
         for key, value in best.items():
             setattr(self, key + "_", value)
         return self
-
-    def _fit_candidate(self, name, X, y, sample_weight):
-        """Fit one model, holding back its warnings until it is chosen."""
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            fit = self._fit_model(name, X, y, sample_weight)
-        fit["warnings"] = caught
-        return fit
 
     def _auto_candidates(self, n_features, sample_weight):
         """The models that apply to this input and have enough points to fit."""
@@ -435,16 +337,27 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
                         f"model {name!r} needs x >= 0; got min(x) = {X.min():g}."
                     )
 
+    def _options(self, design, fixed=None, p0=None):
+        return fit_options(
+            design.names,
+            design.model.default_bounds,
+            self.fixed if fixed is None else fixed,
+            self.p0 if p0 is None else p0,
+            self.bounds,
+        )
+
     def _fit_model(self, name, X, y, sample_weight, fixed=None, p0=None, n_starts=None):
-        """Fit one model; ``fixed``/``p0``/``n_starts`` override the estimator's."""
-        design = _Design(name, X.shape[1], self.x_scale)
-        names = design.names
-        strict = self.model != "auto"
-        fixed = self.fixed if fixed is None else fixed
-        fixed = check_names(fixed, names, "fixed", strict)
-        free = np.array([n not in fixed for n in names])
-        n_free = int(free.sum())
-        if n_free == 0 and strict:  # model="auto" compares such a curve as it is
+        """Fit one model; ``fixed``/``p0``/``n_starts`` override the estimator's.
+
+        Returns the fitted attributes (without the trailing underscore), the
+        training data (``train``) and the warnings the fit would raise
+        (``warnings``: (message, category) pairs, raised only if this model is
+        kept).
+        """
+        design = _design(name, X.shape[1], self.x_scale)
+        options = self._options(design, fixed, p0)
+        n_free = options.n_free
+        if n_free == 0 and self.model != "auto":
             raise ValueError("Every parameter is fixed; leave at least one free.")
         n_obs = np.count_nonzero(sample_weight)
         if design.single and n_obs < n_free + 1:
@@ -453,134 +366,28 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
                 f"least {n_free + 1} samples (of positive weight); got "
                 f"n_samples={n_obs}."
             )
-        lower, upper = self._bounds(design, strict)
-        if np.ptp(y) == 0:
-            return _flat_fit(design, X, y, sample_weight, fixed)
-        p0 = check_names(self.p0 if p0 is None else p0, names, "p0", strict)
-        check_p0(p0, names, lower, upper)
-        starts = design.candidate_starts(X, y, sample_weight, mirror=not p0)
-        starts = [s[0] for s in override_starts(starts, names, fixed, p0)]
+        seen = sample_weight > 0
+        if np.ptp(y[seen]) == 0:
+            return _flat_fit(design, X, y, sample_weight, options)
         n_starts = self.n_starts if n_starts is None else n_starts
-        result = self._multistart(
-            design, X, y, sample_weight, starts, free, lower, upper, n_starts
+        result = fit(
+            design,
+            X,
+            y[:, None],
+            sample_weight[:, None],
+            free=options.free,
+            fixed=options.fixed,
+            p0=options.p0,
+            lower=options.lower,
+            upper=options.upper,
+            loss=self.loss,
+            f_scale=self.f_scale,
+            tol=self.tol,
+            max_nfev=self.max_nfev,
+            n_random=n_starts - 1,
+            rng=check_random_state(self.random_state),
         )
-        return _inference(design, X, y, sample_weight, result, free)
-
-    def _bounds(self, design, strict):
-        return bound_arrays(
-            design.model.default_bounds, self.bounds, design.names, strict
-        )
-
-    def _multistart(
-        self, design, X, y, sample_weight, starts, free, lower, upper, n_starts
-    ):
-        """Fit from every candidate start and ``n_starts - 1`` random
-        perturbations of the first; keep the fit of smallest cost."""
-        rng = check_random_state(self.random_state)
-        starts = starts + [
-            _perturb(starts[0], free, lower, upper, rng) for _ in range(n_starts - 1)
-        ]
-        results = [
-            self._least_squares(design, X, y, sample_weight, s, free, lower, upper)
-            for s in starts
-        ]
-        best = min(results, key=lambda r: r.cost)
-        if best.status <= 0:
-            warnings.warn(
-                f"SigmoidGrowthRegressor ({design.model.name}) did not converge "
-                f"within max_nfev={best.max_nfev} evaluations: {best.message} "
-                "The best fit found is kept; increase max_nfev or give p0. If a "
-                "parameter only keeps growing (its std_errors_ dwarf it), the "
-                "least-squares optimum lies at infinity, where no number of "
-                "evaluations gets: bound or fix that parameter (e.g. a 5PL "
-                "shape running off to infinity means a Gompertz-like curve).",
-                ConvergenceWarning,
-            )
-        return best
-
-    def _least_squares(self, design, X, y, sample_weight, start, free, lower, upper):
-        root_w = np.sqrt(sample_weight)
-        theta = start.copy()
-        last = {"key": None}
-
-        def full(theta_free):
-            theta[free] = theta_free
-            return theta
-
-        if design.single:  # the model's own input, computed once
-            t = design.axis(X)
-
-            def value_and_jacobian(theta):
-                return design.model.value_and_jacobian(t, *theta)
-        else:
-
-            def value_and_jacobian(theta):
-                return design.value_and_jacobian(theta, X)
-
-        unit = bool(np.all(root_w == 1.0))
-
-        def evaluate(theta_free):
-            """Weighted residuals and Jacobian, both from one evaluation: the
-            optimisers ask for the Jacobian where they just took the residuals."""
-            key = theta_free.tobytes()
-            if last["key"] != key:
-                value, J = value_and_jacobian(full(theta_free))
-                if unit:
-                    last.update(key=key, r=value - y, J=J)
-                else:
-                    last.update(key=key, r=root_w * (value - y), J=root_w[:, None] * J)
-            return last
-
-        def residuals(theta_free):
-            return evaluate(theta_free)["r"]
-
-        def jacobian(theta_free):
-            return evaluate(theta_free)["J"][:, free]
-
-        lo, hi = lower[free], upper[free]
-        x0 = interior(start[free], lo, hi)
-        # MINPACK's LM is faster; trf handles bounds, robust losses and m < n
-        unbounded = np.all(np.isinf(lo)) and np.all(np.isinf(hi))
-        plain = self.loss == "linear" and np.count_nonzero(root_w) >= x0.size
-        method = "lm" if unbounded and plain else "trf"
-        tol = max(self.tol, np.finfo(float).eps)
-        max_nfev = self.max_nfev or 200 * int(free.sum())
-        with warnings.catch_warnings():
-            # trial steps may probe extreme parameters; the step is then rejected
-            warnings.simplefilter("ignore", RuntimeWarning)
-            if x0.size == 0:  # every parameter fixed: nothing to optimise
-                r = residuals(x0)
-                result = optimize.OptimizeResult(
-                    x=x0, cost=0.5 * r @ r, status=1, nfev=1, message="All fixed."
-                )
-            elif method == "lm":
-                result = _minpack(residuals, jacobian, x0, tol, max_nfev)
-            else:
-                result = optimize.least_squares(
-                    residuals,
-                    x0,
-                    jac=jacobian,
-                    bounds=(lo, hi),
-                    method="trf",
-                    loss=self.loss,
-                    f_scale=self.f_scale,
-                    x_scale="jac",
-                    xtol=tol,
-                    ftol=tol,
-                    gtol=tol,
-                    max_nfev=max_nfev,
-                )
-        theta_free = result.x
-        if result.status > 0 and plain and x0.size and self.tol < _POLISH_BELOW:
-            theta_free = _polish(residuals, jacobian, theta_free, lo, hi)
-        result.theta = full(theta_free).copy()
-        result.max_nfev = max_nfev
-        at_optimum = evaluate(theta_free)
-        result.weighted_residuals, result.weighted_jacobian = (
-            at_optimum["r"],
-            at_optimum["J"],
-        )
-        return result
+        return _inference(design, X, y, sample_weight, result, options, self)
 
     # ------------------------------------------------------------ inference
     def _check_single_feature(self, what):
@@ -596,7 +403,7 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
 
     @property
     def _design(self):
-        return _Design(self.model_, self.n_features_in_, self.x_scale)
+        return _design(self.model_, self.n_features_in_, self.x_scale)
 
     def conf_int(self, level=0.95, method="wald"):
         r"""Confidence intervals of the parameters.
@@ -663,7 +470,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
             )
             return math.sqrt(max(fit["rss"] - self.rss_, 0.0)) / self.sigma_ - crit
 
-        lower, upper = self._bounds(self._design, strict=self.model != "auto")
+        options = self._options(self._design)
+        lower, upper = options.lower, options.upper
         i = self.param_names_.index(name)
         room = (upper[i] - value) if sign > 0 else (value - lower[i])
         step = crit * self.std_errors_[name]
@@ -982,66 +790,6 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
-def _minpack(residuals, jacobian, x0, tol, max_nfev):
-    """MINPACK's Levenberg--Marquardt (``lmder``) without least_squares' wrapping.
-
-    Returns the fields of :func:`scipy.optimize.least_squares` used here.
-    ``info`` 6--8 (no further reduction possible at this tolerance) means
-    converged to machine precision.
-    """
-    x, _, info, message, ier = optimize.leastsq(
-        residuals,
-        x0,
-        Dfun=jacobian,
-        full_output=True,
-        ftol=tol,
-        xtol=tol,
-        gtol=tol,
-        maxfev=max_nfev,
-    )
-    f = info["fvec"]
-    status = {0: -1, 5: 0}.get(ier, 1)
-    return optimize.OptimizeResult(
-        x=x, cost=0.5 * f @ f, status=status, nfev=info["nfev"], message=message
-    )
-
-
-def _polish(residuals, jacobian, x, lower, upper, max_steps=10):
-    r"""Gauss--Newton steps from a converged fit, while they contract.
-
-    The optimisers stop on the relative change of the cost, which stalls
-    ~1e-16 above the minimum while the parameters can still be 1e-8 away;
-    Gauss--Newton steps :math:`\delta = -J^+ r` shrink geometrically there
-    and add 1--3 correct digits on NIST's harder problems.
-    """
-    previous = np.inf
-    for _ in range(max_steps):
-        # LAPACK's QR least squares directly: numpy's lstsq costs ~4x more here
-        with np.errstate(all="ignore"):  # a near-singular J: a huge step, refused
-            _, solution, info = lapack.dgels(jacobian(x), -residuals(x))
-            step = solution[: x.size]
-            size = np.linalg.norm(step)
-        if info != 0 or not np.isfinite(size):
-            break
-        candidate = x + step
-        if not size < previous or np.any((candidate <= lower) | (candidate >= upper)):
-            break
-        # the next step as the contraction predicts it (this one after the first)
-        predicted = size * size / previous if np.isfinite(previous) else size
-        x, previous = candidate, size
-        if predicted <= 1e-12 * np.linalg.norm(x):  # beyond any certified digit
-            break
-    return x
-
-
-def _perturb(start, free, lower, upper, rng):
-    """A random start around ``start``: each free parameter scaled by e^N(0, 1/2)."""
-    factor = np.exp(rng.normal(0.0, 0.5, start.shape))
-    shift = rng.normal(0.0, 0.5, start.shape)
-    new = np.where(start != 0, start * factor, shift)
-    return interior(np.where(free, new, start), lower, upper)
-
-
 def _estimate(value, std, crit):
     if crit is None:
         return Estimate(_scalar(value), _scalar(std))
@@ -1057,21 +805,55 @@ def _scalar(a):
     return float(a) if np.ndim(a) == 0 else a
 
 
-def _inference(design, X, y, sample_weight, result, free):
-    theta = result.theta
-    n, k = np.count_nonzero(sample_weight), int(free.sum())
-    residuals = result.weighted_residuals
-    rss = float(residuals @ residuals)
+def _inference(design, X, y, sample_weight, result, options, estimator):
+    """The fitted attributes of one model from the engine's result."""
+    theta = result.params[0]
+    free = options.free
+    n, k = np.count_nonzero(sample_weight), options.n_free
+    rss = float(result.rss[0])
     dof = n - k
-    sigma2 = rss / dof if dof > 0 else np.nan  # several features may leave dof <= 0
-    J = result.weighted_jacobian[:, free]
-    covariance = np.zeros((theta.size, theta.size))
-    names = [n for n, f in zip(design.names, free, strict=True) if f]
-    covariance[np.ix_(free, free)] = sigma2 * _inverse_information(J, names)
+    covariance = result.covariance[0]
+    status = int(result.status[0])
+    found = []
+    names = design.names
+    if status == _engine.MAX_NFEV:
+        found.append(
+            (
+                f"SigmoidGrowthRegressor ({design.model.name}) did not converge "
+                f"within max_nfev={estimator.max_nfev or 100 * (k + 1)} trial "
+                "steps. The best fit found is kept; increase max_nfev or give p0.",
+                ConvergenceWarning,
+            )
+        )
+    elif status == _engine.NO_PROGRESS:
+        found.append(
+            (
+                f"SigmoidGrowthRegressor ({design.model.name}): the residual sum "
+                "of squares stopped falling while the parameters kept moving: "
+                "the least-squares optimum lies at infinity (an asymptote or a "
+                "shape running off), where no number of iterations gets. The "
+                "best fit found is kept; bound or fix the parameter that runs "
+                "off (e.g. a 5PL shape running off means a Gompertz-like "
+                "curve), or choose a simpler model.",
+                ConvergenceWarning,
+            )
+        )
+    undetermined = result.undetermined[0]
+    if undetermined[free].any() or dof <= 0:
+        unknown = [n_ for n_, u in zip(names, undetermined, strict=True) if u]
+        found.append(
+            (
+                "The Jacobian is rank deficient at the optimum: the data do not "
+                f"determine {_name_list(unknown or names)}; all standard errors "
+                f"are reported as nan. {_undetermined_hint(unknown, theta, design)}",
+                ConvergenceWarning,
+            )
+        )
+        covariance = np.where(np.outer(free, free), np.nan, 0.0)
     log_w = np.log(sample_weight[sample_weight > 0]).sum()
     aic, aicc, bic = map(float, information_criteria(rss, n, k, log_w))
     tss = sample_weight @ (y - np.average(y, weights=sample_weight)) ** 2
-    return _fitted(
+    fitted = _fitted(
         design,
         theta,
         covariance,
@@ -1081,48 +863,13 @@ def _inference(design, X, y, sample_weight, result, free):
         aicc=aicc,
         bic=bic,
         r2=1 - rss / tss if tss > 0 else np.nan,
-        n_iter=int(result.nfev),
-        converged=bool(result.status > 0),
+        n_iter=int(result.n_iter[0]),
+        converged=status in GOOD,
         flat=False,
         train=(X, y, sample_weight),
     )
-
-
-def _inverse_information(J, names):
-    r""":math:`(J^\top J)^{-1}`, or ``nan`` where the data do not determine it.
-
-    Through the SVD of the column-scaled :math:`J D^{-1}`,
-    :math:`D = \operatorname{diag}(\lVert J_{:,j} \rVert)`, whose squared
-    singular values are the eigenvalues of the estimates' correlation matrix.
-    Singular, as :func:`fit_curves` decides: an eigenvalue below
-    :data:`SINGULAR_EIGENVALUE`, or a negligible column
-    (:func:`negligible_columns`). The warning names the parameters left
-    undetermined: the negligible ones, and those that weigh at least 0.1 in a
-    right singular vector of a small eigenvalue.
-    """
-    k = J.shape[1]
-    if k == 0:  # every parameter fixed
-        return np.empty((0, 0))
-    scale = np.linalg.norm(J, axis=0)
-    negligible = negligible_columns(scale, J.shape[0])
-    with np.errstate(divide="ignore", invalid="ignore"):
-        scaled = np.where(negligible, 0.0, J / scale)
-    _, s, Vt, info = lapack.dgesdd(scaled, compute_uv=1, full_matrices=0)
-    if info != 0:  # pragma: no cover - the SVD did not converge
-        _, s, Vt = np.linalg.svd(scaled, full_matrices=False)
-    weak = s**2 < SINGULAR_EIGENVALUE
-    if weak.any() or negligible.any() or s.size < k:  # s.size < k: too few points
-        weight = np.abs(Vt[weak]).max(axis=0, initial=0.0) if s.size == k else 1.0
-        undetermined = negligible | (weight >= 0.1)
-        unknown = [n for n, u in zip(names, undetermined, strict=True) if u]
-        warnings.warn(
-            "The Jacobian is rank deficient at the optimum: the data do not "
-            f"determine {_name_list(unknown)}; all standard errors are reported "
-            f"as nan. {_undetermined_hint(unknown)}",
-            ConvergenceWarning,
-        )
-        return np.full((k, k), np.nan)
-    return (Vt.T / s**2) @ Vt / np.outer(scale, scale)
+    fitted["warnings"] = found
+    return fitted
 
 
 def _name_list(names, at_most=6):
@@ -1133,7 +880,14 @@ def _name_list(names, at_most=6):
     return shown + " (a combination of them fits equally well)" * (len(names) > 1)
 
 
-def _undetermined_hint(names):
+def _undetermined_hint(names, theta, design):
+    if design.single:
+        slope = theta[design.model.slope_index]
+        if slope == 0:
+            return (
+                "The best fit is a constant (slope 0): the data show no "
+                "sigmoidal trend, so the location is undetermined."
+            )
     if "rate" in names or "x_mid" in names:
         return (
             "A step with no point on its rise leaves the rate and the midpoint "
@@ -1160,19 +914,18 @@ def _fitted(design, theta, covariance, *, rss, dof, **rest):
     }
 
 
-def _flat_fit(design, X, y, sample_weight, fixed):
-    warnings.warn(
-        "y is constant: there is no sigmoid to fit. A flat curve at mean(y) "
-        "(slope 0) is reported with nan standard errors.",
-        FlatCurveWarning,
-    )
-    theta = design.candidate_starts(X, y, sample_weight)[0][0]  # flat: constant y
+def _flat_fit(design, X, y, sample_weight, options):
     theta = np.array(
-        [fixed.get(n, v) for n, v in zip(design.names, theta, strict=True)]
+        [
+            options.fixed[n][0] if n in options.fixed else v
+            for n, v in zip(
+                design.names, design.flat_params(X, y, sample_weight), strict=True
+            )
+        ]
     )
-    n, k = np.count_nonzero(sample_weight), len(design.names) - len(fixed)
-    covariance = np.full((theta.size, theta.size), np.nan)
-    return _fitted(
+    n, k = np.count_nonzero(sample_weight), options.n_free
+    covariance = np.where(np.outer(options.free, options.free), np.nan, 0.0)
+    fitted = _fitted(
         design,
         theta,
         covariance,
@@ -1187,6 +940,14 @@ def _flat_fit(design, X, y, sample_weight, fixed):
         flat=True,
         train=(X, y, sample_weight),
     )
+    fitted["warnings"] = [
+        (
+            "y is constant: there is no sigmoid to fit. A flat curve at mean(y) "
+            "(slope 0) is reported with nan standard errors.",
+            FlatCurveWarning,
+        )
+    ]
+    return fitted
 
 
 def _selection_key(fit):

@@ -1,0 +1,528 @@
+r"""The one curve-fitting engine: monotone Levenberg--Marquardt over a batch.
+
+Every curve fit of the library runs here: :class:`SigmoidGrowthRegressor`
+(one curve, its candidate starts as the batch) and :func:`fit_curves` (every
+curve of a plate, each with its starts). A *row* of the batch is one start of
+one curve; row ``i`` fits curve ``rows[i]``.
+
+Each iteration solves, for every active row, the damped normal equations
+
+.. math::
+    (A + \lambda\,\operatorname{diag} A)\,\delta = g, \qquad
+    A = J^\top \Omega J, \quad g = J^\top \Omega r,
+
+with :math:`J` and :math:`r` the weighted Jacobian and residuals
+(:math:`\sqrt{w}\,\partial f/\partial\theta`, :math:`\sqrt{w}\,(y - f)`) and
+:math:`\Omega` the IRLS weights of a robust loss (identity for least
+squares), as one stack of small systems. A step is kept only if it lowers the
+row's objective :math:`C = \sum_i \rho(r_i^2)` (the weighted RSS for least
+squares), so every row ends at the best point it saw (at the rounding floor,
+where :math:`C` can no longer tell points apart, a Gauss--Newton step that
+does not raise :math:`C` beyond rounding is kept if it shrinks the gradient); the damping follows
+Nielsen's rule. Parameters at a bound with the gradient pushing outwards are
+held there (projected Gauss--Newton).
+
+All tests are relative, so that a fit does not depend on units (the caller
+also works in the internal units of :mod:`._units`): a row stops when, after a kept,
+nearly Gauss--Newton step (damping at most 1), the distance still to go is
+less than :math:`\mathrm{tol}` of the residuals, :math:`\|D\delta\|^2 \le
+\mathrm{tol}^2 C` with :math:`D^2 = \operatorname{diag} A` (the distance
+estimated from the ratio of the last two steps, see :func:`_remaining`), or
+when the objective can no longer change (actual and predicted reduction at
+rounding, and no Gauss--Newton step that shrinks the gradient).
+A row whose objective falls by less than :math:`\mathrm{tol}\,C` over ten
+iterations while its steps do not shrink stops as ``NO_PROGRESS``: an
+optimum at infinity (an asymptote, a shape running off), where no number of
+iterations gets.
+
+The normal matrix is per row here; a shared block of parameters across
+curves (a block-arrowhead matrix solved by a Schur complement) would enter in
+:func:`_solve_steps` and :meth:`Batch.normal_equations` alone.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "Batch",
+    "levenberg_marquardt",
+    "best_per_curve",
+    "covariance",
+    "CONVERGED",
+    "STALLED",
+    "NO_PROGRESS",
+    "MAX_NFEV",
+    "BROKEN",
+    "PRUNED",
+    "NO_GROWTH",
+]
+
+# Row statuses.
+CONVERGED = 1  # a stopping test passed
+STALLED = 2  # no step lowers the objective (its minimum, to rounding)
+NO_PROGRESS = 3  # the objective no longer falls but the parameters move
+MAX_NFEV = 0  # out of evaluations
+BROKEN = -1  # no finite objective at the start
+PRUNED = -2  # another start of the same curve converged lower first
+NO_GROWTH = 4  # stopped early: explains no more than a constant (curve_done)
+
+_INITIAL_DAMPING = 1e-3
+_MAX_DAMPING = 1e16
+_EPS = np.finfo(float).eps
+_RESOLUTION = 16 * _EPS  # a relative change lost in rounding
+_PROGRESS_WINDOW = 10
+# Once a curve has a converged start, its other starts get this many more
+# iterations (or half as many again as the first needed) to get below it;
+# those already within this relative distance of it stop at once.
+_PRUNE_AFTER = 5
+_SAME_OPTIMUM = 1e-8
+
+
+# --------------------------------------------------------------------------
+# robust losses rho(z), z = r^2 / f_scale^2 (scipy.optimize.least_squares')
+# --------------------------------------------------------------------------
+def _rho(loss, z):
+    """The loss and its derivative ``rho'(z)`` (the IRLS weight)."""
+    if loss == "soft_l1":
+        root = np.sqrt(1 + z)
+        return 2 * (root - 1), 1 / root
+    if loss == "huber":
+        root = np.sqrt(np.maximum(z, 1.0))
+        return np.where(z <= 1, z, 2 * root - 1), np.where(z <= 1, 1.0, 1 / root)
+    if loss == "cauchy":
+        return np.log1p(z), 1 / (1 + z)
+    raise ValueError(f"Unknown loss {loss!r}.")  # pragma: no cover - validated
+
+
+@dataclass
+class Batch:
+    """Weighted least squares (or a robust loss) of many curves, internal units.
+
+    Parameters
+    ----------
+    evaluate : callable
+        ``evaluate(params) -> (f, J)``: the curve of every row of ``params``
+        (n_rows, n_params) at the points, (n_rows, n_points), and its
+        Jacobian (n_rows, n_points, n_params).
+    Y : ndarray of shape (n_curves, n_points)
+        Responses (0 where missing).
+    sqrt_w : ndarray of shape (n_curves, n_points)
+        Square roots of the weights (0 where missing).
+    free : ndarray of bool, shape (n_params,)
+    lower, upper : ndarray of shape (n_curves, n_params)
+        Bounds (``-inf``/``inf`` where none).
+    loss : str, default="linear"
+    f_scale : ndarray of shape (n_curves,), default=None
+        Residual scale of a robust loss.
+    """
+
+    evaluate: object
+    Y: np.ndarray
+    sqrt_w: np.ndarray
+    free: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    loss: str = "linear"
+    f_scale: np.ndarray = None
+
+    def __post_init__(self):
+        self.all_free = bool(self.free.all())
+        self.bounded = bool(
+            np.isfinite(self.lower[:, self.free]).any()
+            or np.isfinite(self.upper[:, self.free]).any()
+        )
+
+    def residuals_and_jacobian(self, params, rows):
+        r""":math:`\sqrt{w}(y - f)` and :math:`\sqrt{w}\,\partial f/\partial\theta`
+        over the free parameters; non-finite values are left for the caller."""
+        f, J = self.evaluate(params)
+        sqrt_w = self.sqrt_w[rows]
+        r = sqrt_w * (self.Y[rows] - f)
+        if not self.all_free:
+            J = J[..., self.free]
+        J *= sqrt_w[..., None]
+        return r, J
+
+    def objective(self, r, rows):
+        """Per row: the objective and the IRLS weights (None for least squares)."""
+        if self.loss == "linear":
+            return (r * r).sum(axis=1), None
+        c = self.f_scale[rows][:, None]
+        rho, weight = _rho(self.loss, (r / c) ** 2)
+        return (c * c * rho).sum(axis=1), weight
+
+    def normal_equations(self, r, J, weight):
+        """``A = J^T Omega J`` (n, q, q) and ``g = J^T Omega r`` (n, q)."""
+        if weight is not None:
+            r = weight * r
+            A = np.matmul(J.transpose(0, 2, 1), weight[..., None] * J)
+        else:
+            A = np.matmul(J.transpose(0, 2, 1), J)
+        g = np.matmul(J.transpose(0, 2, 1), r[..., None])[..., 0]
+        return A, g
+
+
+def _evaluate(batch, full, theta, rows):
+    """Objective, residuals, Jacobian, A and g at ``theta`` (free parameters)."""
+    params = full.copy()
+    params[:, batch.free] = theta
+    with np.errstate(all="ignore"):  # trial steps may probe extreme parameters
+        r, J = batch.residuals_and_jacobian(params, rows)
+        objective, weight = batch.objective(r, rows)
+        objective = np.where(np.isfinite(objective), objective, np.inf)
+        A, g = batch.normal_equations(r, J, weight)
+    return objective, r, J, A, g
+
+
+def _held_at_bounds(theta, g, lower, upper):
+    """Parameters at a bound whose gradient step would leave it."""
+    return ((theta <= lower) & (g < 0)) | ((theta >= upper) & (g > 0))
+
+
+def _solve_steps(A, g, damping, held):
+    r"""Solve :math:`(A + \lambda\,\mathrm{diag}(A))\,\delta = g` per row.
+
+    The diagonal is floored at :math:`\epsilon \max_j A_{jj}`, so that a
+    parameter the data do not move (a zero column of J) gets a zero step
+    rather than a singular system; ``held`` parameters get a zero step. NaN
+    steps for systems that cannot be solved.
+    """
+    n, q = g.shape
+    M = A.copy()
+    diagonal = M.reshape(n, q * q)[:, :: q + 1]  # a view of M's diagonal
+    floor = _EPS * diagonal.max(axis=1, keepdims=True)
+    diagonal += damping[:, None] * np.maximum(diagonal, floor)
+    rhs = g
+    if held is not None and held.any():
+        keep = ~held
+        M *= keep[:, :, None] & keep[:, None, :]
+        diagonal[held] = 1.0
+        rhs = np.where(keep, g, 0.0)
+    if np.isfinite(M).all() and np.isfinite(rhs).all():
+        try:
+            return np.linalg.solve(M, rhs[..., None])[..., 0]
+        except np.linalg.LinAlgError:
+            pass
+    steps = np.full_like(g, np.nan)
+    solvable = np.isfinite(M).all(axis=(1, 2)) & np.isfinite(rhs).all(axis=1)
+    for c in np.flatnonzero(solvable):
+        try:
+            steps[c] = np.linalg.solve(M[c], rhs[c])
+        except np.linalg.LinAlgError:
+            pass
+    return steps
+
+
+def _remaining(step, previous, consecutive):
+    r"""Squared distance still to go after a kept step, from the steps' ratio.
+
+    With steps shrinking by :math:`q = \|D\delta_k\| / \|D\delta_{k-1}\|`
+    per iteration, the distance left is about :math:`\|D\delta_k\|\,q/(1 -
+    q)`: tiny after a quadratic (Gauss--Newton) step, of the order of the step
+    under linear convergence (a large-residual fit). Without a previous
+    Gauss--Newton step to compare, the step itself.
+    """
+    with np.errstate(all="ignore"):
+        q = np.sqrt(step / previous)
+        estimate = step * (q / (1 - q)) ** 2
+    return np.where(consecutive & (q < 1), estimate, step)
+
+
+def _gradient_size(A, g):
+    r""":math:`\max_j |g_j| / \sqrt{A_{jj}}` per row (0 for a zero column)."""
+    n, q = g.shape
+    diag = A.reshape(n, q * q)[:, :: q + 1]
+    with np.errstate(all="ignore"):
+        return np.nan_to_num(np.abs(g) / np.sqrt(diag), nan=0.0).max(axis=1)
+
+
+def levenberg_marquardt(
+    batch, params, rows, *, tol, max_nfev, curve_done=None, check_at=None
+):
+    """Minimise every row's objective from ``params`` (n_rows, n_params).
+
+    Parameters
+    ----------
+    batch : Batch
+    params : ndarray of shape (n_rows, n_params)
+        Starts (fixed parameters hold their values).
+    rows : ndarray of int, shape (n_rows,)
+        The curve of each row.
+    tol : float
+        Relative tolerance of the stopping tests (module docstring).
+    max_nfev : int
+        Most trial steps per row.
+    curve_done : callable, optional
+        ``curve_done(objective, rows) -> bool mask``: rows to stop at
+        iteration ``check_at`` (e.g. curves explaining no more than a
+        constant).
+    check_at : int, optional
+
+    Returns
+    -------
+    dict
+        ``params`` (n_rows, n_params), ``objective`` (n_rows,), ``r``
+        (n_rows, n_points) and ``J`` (n_rows, n_points, n_free) at them,
+        ``n_iter`` (n_rows,) and ``status`` (n_rows,) of the module's codes.
+    """
+    n = len(rows)
+    full = np.array(params, dtype=float)
+    free = batch.free
+    lower, upper = batch.lower[rows][:, free], batch.upper[rows][:, free]
+    theta = np.clip(full[:, free], lower, upper)
+    objective, r, J, A, g = _evaluate(batch, full, theta, rows)
+    out = {
+        "params": full,
+        "objective": objective,
+        "r": r,
+        "J": J,
+        "n_iter": np.zeros(n, dtype=int),
+        "status": np.where(
+            np.isfinite(objective) & np.isfinite(A).all(axis=(1, 2)), MAX_NFEV, BROKEN
+        ),
+    }
+    if theta.shape[1] == 0:  # every parameter fixed: nothing to move
+        out["status"][out["status"] == MAX_NFEV] = CONVERGED
+    state = _State(np.flatnonzero(out["status"] == MAX_NFEV), theta, lower, upper,
+                   full, rows, objective, r, J, A, g)
+    n_curves = int(rows.max()) + 1 if n else 0
+    first = np.full(n_curves, np.inf)  # iteration of a curve's first convergence
+    best = np.full(n_curves, np.inf)  # and its lowest converged objective
+    several = n_curves < n  # some curve has several starts: prune
+    for iteration in range(1, max_nfev + 1):
+        if state.size == 0:
+            break
+        status = _iterate(batch, state, tol)
+        if iteration % _PROGRESS_WINDOW == 0:
+            # the objective stalls while the steps do not shrink: running off
+            # (a slow, linear convergence has steps shrinking geometrically)
+            active = status == MAX_NFEV
+            stuck = state.checkpoint - state.objective <= tol * state.objective
+            stuck &= state.last_step >= 1e-2 * state.checkpoint_step
+            status[active & stuck] = NO_PROGRESS
+            state.checkpoint = state.objective.copy()
+            state.checkpoint_step = state.last_step.copy()
+        if curve_done is not None and iteration == check_at:
+            active = status == MAX_NFEV
+            stop = curve_done(state.objective, state.rows)
+            status[active & stop] = NO_GROWTH
+        if several:
+            _prune(state, status, iteration, first, best)
+        finished = status != MAX_NFEV
+        if iteration == max_nfev:
+            finished[:] = True
+        if finished.any():
+            state.store(out, finished, status, iteration, free)
+    return out
+
+
+class _State:
+    """The active rows of the iteration, compacted: every array is over them."""
+
+    def __init__(self, idx, theta, lower, upper, full, rows, objective, r, J, A, g):
+        self.idx = idx
+        self.theta, self.lower, self.upper = theta[idx], lower[idx], upper[idx]
+        self.full, self.rows = full[idx], rows[idx]
+        self.objective, self.r, self.J = objective[idx], r[idx], J[idx]
+        self.A, self.g = A[idx], g[idx]
+        m = idx.size
+        self.damping = np.full(m, _INITIAL_DAMPING)
+        self.nu = np.full(m, 2.0)
+        self.checkpoint = self.objective.copy()
+        self.last_step = np.full(m, np.inf)  # squared size of the last kept step
+        self.checkpoint_step = np.full(m, np.inf)
+        self.last_gauss_newton = np.zeros(m, dtype=bool)  # kept with damping <= 1
+
+    _ARRAYS = (
+        "idx theta lower upper full rows objective r J A g damping nu checkpoint "
+        "last_step checkpoint_step last_gauss_newton"
+    ).split()
+
+    @property
+    def size(self):
+        return self.idx.size
+
+    def store(self, out, finished, status, iteration, free):
+        """Write the finished rows to ``out`` and drop them from the state."""
+        k = self.idx[finished]
+        params = self.full[finished]
+        params[:, free] = self.theta[finished]
+        out["params"][k] = params
+        out["objective"][k] = self.objective[finished]
+        out["r"][k], out["J"][k] = self.r[finished], self.J[finished]
+        out["n_iter"][k] = iteration
+        out["status"][k] = status[finished]
+        keep = ~finished
+        for name in self._ARRAYS:
+            setattr(self, name, getattr(self, name)[keep])
+
+
+def _iterate(batch, state, tol):
+    """One damped step of every active row; returns each row's status
+    (``MAX_NFEV`` for rows to go on)."""
+    A, g, objective, damping = state.A, state.g, state.objective, state.damping
+    held = None
+    if batch.bounded:
+        held = _held_at_bounds(state.theta, g, state.lower, state.upper)
+    step = _solve_steps(A, g, damping, held)
+    trial = state.theta + step
+    if batch.bounded:
+        trial = np.clip(trial, state.lower, state.upper)
+        step = trial - state.theta
+    t_obj, t_r, t_J, t_A, t_g = _evaluate(batch, state.full, trial, state.rows)
+    n, q = g.shape
+    reduction = objective - t_obj
+    step_size = (step * A.reshape(n, q * q)[:, :: q + 1] * step).sum(axis=1)
+    predicted = (step * (2 * g - np.matmul(A, step[..., None])[..., 0])).sum(axis=1)
+    accepted = reduction > 0  # t_obj is inf where not finite
+    resolution = _RESOLUTION * objective
+    # At the rounding floor the objective can no longer tell points apart (a
+    # parameter 1e-7 standard errors away changes it by 1e-15): there a
+    # Gauss-Newton step is kept if the objective does not rise beyond
+    # rounding and the gradient shrinks, as far as the gradient can tell.
+    unchanged = (predicted <= resolution) & (np.abs(reduction) <= resolution)
+    converged = np.zeros(n, dtype=bool)
+    if unchanged.any():
+        floor_step = unchanged & ~accepted & (damping <= 1.0)
+        if floor_step.any():
+            floor_step &= _gradient_size(t_A, t_g) < _gradient_size(A, g)
+            accepted = accepted | floor_step
+        converged = unchanged & ~accepted
+    gauss_newton = accepted & (damping <= 1.0)
+    if gauss_newton.any():
+        remaining = _remaining(step_size, state.last_step, state.last_gauss_newton)
+        converged |= gauss_newton & (remaining <= tol * tol * objective)
+    state.last_step = np.where(accepted, step_size, state.last_step)
+    state.last_gauss_newton = gauss_newton
+    with np.errstate(all="ignore"):
+        gain = 2 * (reduction / predicted) - 1
+    shrink = np.maximum(1 / 3, 1 - np.where(np.isfinite(gain), gain, -1.0) ** 3)
+    state.damping = damping * np.where(accepted, shrink, state.nu)
+    state.nu = np.where(accepted, 2.0, 2 * state.nu)
+    if accepted.all():
+        state.theta, state.objective = trial, t_obj
+        state.r, state.J, state.A, state.g = t_r, t_J, t_A, t_g
+    elif accepted.any():
+        state.theta[accepted] = trial[accepted]
+        state.objective[accepted] = t_obj[accepted]
+        state.r[accepted], state.J[accepted] = t_r[accepted], t_J[accepted]
+        state.A[accepted], state.g[accepted] = t_A[accepted], t_g[accepted]
+    status = np.where(converged, CONVERGED, MAX_NFEV)
+    stalled = state.damping > _MAX_DAMPING
+    if stalled.any():
+        status[~converged & stalled] = STALLED
+    return status
+
+
+def _prune(state, status, iteration, first, best):
+    """Stop the other starts of a curve once one has converged: at once those
+    already as low (to 1e-8: they are converging to the same optimum), and
+    the higher ones after their share of iterations.
+
+    ``first`` and ``best`` (per curve) hold the iteration at which a start of
+    the curve first converged and the lowest converged objective; updated.
+    """
+    finished = (status == CONVERGED) | (status == STALLED)
+    if finished.any():
+        np.minimum.at(best, state.rows[finished], state.objective[finished])
+        np.minimum.at(first, state.rows[finished], iteration)
+    c = state.rows
+    seen = np.isfinite(best[c])
+    if not seen.any():
+        return
+    going = (status == MAX_NFEV) & seen
+    same = np.abs(state.objective - best[c]) <= _SAME_OPTIMUM * best[c]
+    late = iteration >= first[c] + np.maximum(_PRUNE_AFTER, 0.5 * first[c])
+    higher = state.objective > best[c]
+    status[going & (same | (late & higher))] = PRUNED
+
+
+def best_per_curve(rows, objective, n_curves, status=None):
+    """For each curve, the row of smallest objective (-1 where it has none).
+
+    Ties go to the first row, so the order of the starts decides them. With
+    ``status``, pruned rows count only for a curve that has no other: a row
+    pruned beside a converged one is at best level with it (to 1e-8).
+    """
+    obj = np.nan_to_num(objective, nan=np.inf)
+    if status is not None:
+        obj = np.where(status == PRUNED, np.nextafter(np.finfo(float).max, 0), obj)
+    order = np.lexsort((np.arange(rows.size), obj, rows))
+    first = np.ones(order.size, dtype=bool)
+    first[1:] = rows[order][1:] != rows[order][:-1]
+    best = np.full(n_curves, -1)
+    best[rows[order[first]]] = order[first]
+    return best
+
+
+# --------------------------------------------------------------------------
+# covariance and the one rule for undetermined parameters
+# --------------------------------------------------------------------------
+# A correlation matrix of the estimates (the information matrix J^T W J scaled
+# to unit diagonal) with an eigenvalue below this is singular: some parameter,
+# or combination of them, is not determined by the data.
+SINGULAR_EIGENVALUE = 1e-13
+
+
+def covariance(J, sigma2):
+    r""":math:`\hat\sigma^2 (J^\top J)^{-1}` per row, and what the data leave open.
+
+    Through the SVD of the column-scaled :math:`J D^{-1}`,
+    :math:`D = \operatorname{diag}(\lVert J_{:,j} \rVert)`, whose squared
+    singular values are the eigenvalues of the estimates' correlation matrix.
+    Singular: an eigenvalue below :data:`SINGULAR_EIGENVALUE`, or a negligible
+    column (one below the rounding of the largest: a parameter that no longer
+    moves the curve, such as the rate of a step, which the correlation test
+    cannot see). The undetermined parameters of a singular row are the
+    negligible ones and those that weigh at least 0.1 in a right singular
+    vector of a small eigenvalue.
+
+    Parameters
+    ----------
+    J : ndarray of shape (n_rows, n_points, q)
+    sigma2 : ndarray of shape (n_rows,)
+
+    Returns
+    -------
+    cov : ndarray of shape (n_rows, q, q)
+        NaN for singular rows.
+    undetermined : ndarray of bool, shape (n_rows, q)
+        Which parameters a singular row leaves undetermined (all False for a
+        regular one).
+    """
+    n, m, q = J.shape
+    cov = np.full((n, q, q), np.nan)
+    undetermined = np.zeros((n, q), dtype=bool)
+    if q == 0 or n == 0:
+        return cov, undetermined
+    finite = np.isfinite(J).all(axis=(1, 2))
+    undetermined[~finite] = True
+    if m < q:
+        undetermined[:] = True
+        return cov, undetermined
+    scale = np.linalg.norm(J, axis=1)  # (n, q)
+    rounding = np.finfo(float).eps * max(m, q)
+    negligible = scale <= scale.max(axis=1, keepdims=True, initial=0.0) * rounding
+    with np.errstate(all="ignore"):
+        scaled = np.where(negligible[:, None, :], 0.0, J / scale[:, None, :])
+    ok = finite.copy()
+    s = np.zeros((n, q))
+    Vt = np.zeros((n, q, q))
+    if ok.any():
+        _, s[ok], Vt[ok] = np.linalg.svd(scaled[ok], full_matrices=False)
+    weak = s**2 < SINGULAR_EIGENVALUE
+    singular = ok & (weak.any(axis=1) | negligible.any(axis=1))
+    weight = np.where(weak[:, :, None], np.abs(Vt), 0.0).max(axis=1)
+    undetermined[singular] = (negligible | (weight >= 0.1))[singular]
+    regular = ok & ~singular
+    if regular.any():
+        V = Vt[regular].transpose(0, 2, 1)
+        inner = np.matmul(V / s[regular][:, None, :] ** 2, Vt[regular])
+        with np.errstate(over="ignore"):
+            cov[regular] = (
+                sigma2[regular, None, None]
+                * inner
+                / (scale[regular][:, :, None] * scale[regular][:, None, :])
+            )
+    return cov, undetermined

@@ -1,0 +1,565 @@
+r"""A curve fit from the data to the estimates: designs, starts, engine, inference.
+
+The data flow of every fit (:class:`SigmoidGrowthRegressor` and
+:func:`fit_curves` alike)::
+
+    validated data -> the model's axis (x, ln x) -> internal units (._units)
+    -> candidate starts (self-start, its mirror, a grid, the flat curve,
+       random perturbations) -> the engine (._engine) on every start of every
+       curve at once -> the best start per curve -> back to the user's units
+    -> covariance from the final Jacobian, undetermined parameters
+
+A *design* is the fitted function of the inputs: :class:`AxisDesign`, a model
+of one shared axis (every fit of :func:`fit_curves` and the one-feature
+regressor), or :class:`IndexDesign`, a model of a linear index of several
+features (the regressor with more than one feature).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import _engine
+from ._models import MODELS, safe_log
+from ._units import Units
+
+__all__ = ["AxisDesign", "IndexDesign", "fit", "FitResult", "GOOD"]
+
+# Engine statuses of a finished fit.
+GOOD = (_engine.CONVERGED, _engine.STALLED)
+# Starts of the grid kept per curve.
+_GRID_STARTS = 2
+
+
+class AxisDesign:
+    """One model of a shared axis: ``t = x``, ``ln x`` (``x_scale="log"``) or,
+    for hill and weibull, ``ln x`` with ``ln K`` as the location."""
+
+    def __init__(self, model, x_scale="linear"):
+        self.model = MODELS[model]
+        self.names = list(self.model.param_names)
+        self.kinds = self.model.kinds
+        self.log_x = x_scale == "log"
+        self.single = True
+
+    def user_axis(self, x):
+        """The model's input ``t``: x, or ln x with ``x_scale="log"``."""
+        x = np.asarray(x, dtype=float)
+        if x.ndim == 2:
+            x = x[:, 0]
+        return safe_log(x) if self.log_x else x
+
+    def axis(self, x):
+        """The axis of the fit (n_points,), ``-inf`` at ``ln 0``."""
+        return self.model.axis(self.user_axis(x))
+
+    def value(self, theta, X):
+        """The curve at ``X`` for parameters ``theta`` (a sequence that broadcasts)."""
+        return self.model.function(self.user_axis(X), *theta)
+
+    def jacobian(self, theta, X):
+        return self.model.jacobian(self.user_axis(X), *theta)
+
+    def flat_params(self, X, y, w):
+        """A flat curve at the weighted mean of y (a constant response)."""
+        return self.model.flat_start(self.user_axis(X), y, w)
+
+    def to_axis(self, params):
+        return self.model.to_axis(params)
+
+    def to_axis_bounds(self, bound, n_curves):
+        """A bound (n_params,) in user units -> (n_curves, n_params) on the axis."""
+        with np.errstate(divide="ignore"):
+            return self.to_axis(np.tile(bound, (n_curves, 1)))
+
+    def from_axis(self, params):
+        return self.model.from_axis(params)
+
+    def axis_derivative(self, params):
+        """d(user parameter)/d(axis parameter), (n, n_params): K for ln K."""
+        d = np.ones_like(params)
+        if self.model.location.log:
+            j = self.model.location_index
+            d[:, j] = params[:, j]
+        return d
+
+    def units(self, t, Y, W):
+        return Units.from_data(t, Y, W, centre_y=self.model.has_bottom)
+
+    @property
+    def symmetric(self):
+        """A model whose mirror image (bottom and top swapped, the slope
+        negated) is the same curve: the 4pl."""
+        return self.model.has_bottom and self.model.profile.name == "logistic"
+
+    def mirror_rows(self, params):
+        """Rows (n, n_params) with bottom above top, of a symmetric model."""
+        if not self.symmetric:
+            return np.zeros(len(params), dtype=bool)
+        return params[:, 0] > params[:, 1]
+
+    def mirror(self, params):
+        """The same curves with bottom and top swapped and the slope negated."""
+        out = params.copy()
+        out[:, [0, 1]] = params[:, [1, 0]]
+        out[:, self.model.slope_index] *= -1
+        return out
+
+    def evaluator(self, t):
+        model = self.model.on_axis
+
+        def evaluate(params):
+            return model.value_and_jacobian(t, *(p[:, None] for p in params.T))
+
+        return evaluate
+
+    def raw_starts(self, t, Y, W, which, mirror):
+        """Candidate starts (internal units), each (n_curves, n_params)."""
+        model = self.model.on_axis
+        starts = []
+        if which in ("all", "self"):
+            starts.append(model.raw_self_start(t, Y, W))
+            if mirror and self.model.mirrors:
+                starts.append(model.raw_self_start(t, Y, W, True))
+        if which in ("all", "extra"):
+            starts += model.raw_grid_starts(t, Y, W, _GRID_STARTS)
+            flat = model.raw_flat_start(Y, W)
+            starts.append(flat)
+        return starts
+
+    @property
+    def flat_needs(self):
+        """Parameters that must be free for the flat start to be flat."""
+        amplitude = "bottom" if self.model.has_bottom else "top"
+        return {amplitude, self.names[self.model.slope_index]} | (
+            {"top"} if self.model.has_bottom else set()
+        )
+
+
+class IndexDesign:
+    """A linear-location model of a fitted index ``u = X @ coef + intercept``.
+
+    The model's ``rate (t - x_mid)`` is replaced by ``u``: parameters are the
+    amplitudes, ``coef_0 .. coef_{k-1}``, ``intercept`` and the profile's
+    shape. The features are scaled (not shifted: the intercept would then
+    move with every coefficient).
+    """
+
+    def __init__(self, model, n_features):
+        self.model = MODELS[model]
+        self.n_features = n_features
+        names = [n for n in self.model.param_names if n not in ("rate", "x_mid")]
+        shape = [n for n in names if n == "shape"]
+        names = [n for n in names if n != "shape"]
+        names += [f"coef_{j}" for j in range(n_features)] + ["intercept"] + shape
+        self.names = names
+        kinds = {"bottom": ("amplitude", 0), "top": ("amplitude", 0)}
+        kinds.update({f"coef_{j}": ("coef", j) for j in range(n_features)})
+        kinds.update(intercept=("intercept", 0), shape=("shape", 0))
+        self.kinds = tuple(kinds[n] for n in names)
+        self.single = False
+        self._model_index = [
+            names.index(n) if n in names else None for n in self.model.param_names
+        ]
+
+    def axis(self, X):
+        return np.asarray(X, dtype=float)
+
+    def to_axis(self, params):
+        return params
+
+    def to_axis_bounds(self, bound, n_curves):
+        return np.tile(bound, (n_curves, 1))
+
+    def from_axis(self, params):
+        return params
+
+    def axis_derivative(self, params):
+        return np.ones_like(params)
+
+    def units(self, X, Y, W):
+        return Units.from_data(
+            X, Y, W, centre_y=self.model.has_bottom, centre_t=False
+        )
+
+    def mirror_rows(self, params):
+        symmetric = self.model.has_bottom and self.model.profile.name == "logistic"
+        if not symmetric:
+            return np.zeros(len(params), dtype=bool)
+        return params[:, 0] > params[:, 1]
+
+    def mirror(self, params):
+        out = params.copy()
+        out[:, [0, 1]] = params[:, [1, 0]]
+        start = self.names.index("coef_0")
+        out[:, start : start + self.n_features + 1] *= -1
+        return out
+
+    def model_params(self, params):
+        """The model's own columns (n, 1) with rate = 1, x_mid = 0."""
+        fill = {"rate": 1.0, "x_mid": 0.0}
+        return [
+            params[:, j, None] if j is not None else np.full((len(params), 1), fill[n])
+            for n, j in zip(self.model.param_names, self._model_index, strict=True)
+        ]
+
+    def index(self, params, X):
+        k = self.n_features
+        start = self.names.index("coef_0")
+        coef = params[:, start : start + k]
+        return coef @ X.T + params[:, start + k, None]
+
+    def value(self, theta, X):
+        theta = np.asarray(theta, dtype=float)[None]
+        return self.model.function(self.index(theta, X), *self.model_params(theta))[0]
+
+    def jacobian(self, theta, X):
+        return self.evaluator(np.asarray(X, dtype=float))(np.asarray(theta)[None])[1][0]
+
+    def flat_params(self, X, y, w):
+        """A flat curve (coefficients 0) at the weighted mean of y."""
+        level = float(np.average(y, weights=w))
+        p_zero = float(self.model.profile.value(0.0, *(1.0,) * ("shape" in self.names)))
+        named = {n: 0.0 for n in self.names}
+        named.update(bottom=level, top=level if self.model.has_bottom else level / p_zero)
+        named["shape"] = 1.0
+        return np.array([named[n] for n in self.names])
+
+    def evaluator(self, X):
+        names = self.model.param_names
+        i_mid = names.index("x_mid")
+        start = self.names.index("coef_0")
+        k = self.n_features
+
+        def evaluate(params):
+            u = self.index(params, X)
+            f, Jm = self.model.value_and_jacobian(u, *self.model_params(params))
+            d_u = -Jm[..., i_mid]  # x_mid enters as -u
+            J = np.empty(f.shape + (len(self.names),))
+            for j, m in enumerate(self._model_index):
+                if m is not None:
+                    J[..., m] = Jm[..., j]
+            J[..., start : start + k] = d_u[..., None] * X
+            J[..., start + k] = d_u
+            return f, J
+
+        return evaluate
+
+    def raw_starts(self, X, Y, W, which, mirror):
+        """One curve: the direction of a linear fit, then the model's self-start
+        along it (internal units)."""
+        if which == "extra":
+            return []
+        y, w = Y[:, 0], W[:, 0]
+        root_w = np.sqrt(w)
+        A = root_w[:, None] * np.column_stack([X, np.ones(len(X))])
+        beta = np.linalg.lstsq(A, root_w * y, rcond=None)[0][:-1]
+        norm = np.linalg.norm(beta)
+        direction = beta / norm if norm > 0 else np.eye(self.n_features)[0]
+        along = X @ direction
+        units = Units.from_data(along, Y, W, centre_y=False, centre_t=True)
+        model = self.model
+        start = model.raw_self_start(units.t(along), Y, W)[0]
+        if np.isnan(start).any():
+            start = model.raw_flat_start(Y, W)[0]
+        start = units.from_internal(start[None], model.kinds)[0]
+        # y is already internal: undo only the axis part of that mapping
+        named = dict(zip(model.param_names, start, strict=True))
+        for n in ("bottom", "top"):
+            if n in named:
+                named[n] = units.to_internal(
+                    start[None], model.kinds
+                )[0][model.param_names.index(n)]
+        rate, x_mid = named["rate"], named["x_mid"]
+        for j in range(self.n_features):
+            named[f"coef_{j}"] = rate * direction[j]
+        named["intercept"] = -rate * x_mid
+        return [np.array([[named[n] for n in self.names]])]
+
+    @property
+    def flat_needs(self):
+        return set(self.names)  # no flat start for an index
+
+
+@dataclass
+class FitResult:
+    """The fit of every curve, in the user's units (see :func:`fit`)."""
+
+    params: np.ndarray  # (n_curves, n_params)
+    covariance: np.ndarray  # (n_curves, n_params, n_params), 0 for fixed
+    undetermined: np.ndarray  # (n_curves, n_params) bool
+    rss: np.ndarray  # (n_curves,) weighted RSS
+    n_iter: np.ndarray  # (n_curves,) of the kept start
+    status: np.ndarray  # (n_curves,) engine status of the kept start
+    started: np.ndarray  # (n_curves,) bool: a start existed
+    starts: list  # the candidate starts, user units, each (n_curves, n_params)
+    n_free: int
+
+    @property
+    def singular(self):
+        return self.undetermined.any(axis=1)
+
+
+@dataclass
+class Prepared:
+    """A fit's data, bounds and candidate starts in internal units."""
+
+    units: Units
+    observed: np.ndarray  # (n_points, n_curves)
+    t: np.ndarray  # the axis, internal
+    Y: np.ndarray  # (n_points, n_curves), 0 where missing
+    W: np.ndarray  # (n_points, n_curves), 0 where missing
+    lower: np.ndarray  # (n_curves, n_params)
+    upper: np.ndarray
+    starts: list  # each (n_curves, n_params)
+
+    def user_starts(self, design):
+        """The candidate starts in the user's units."""
+        return [
+            design.from_axis(self.units.from_internal(s, design.kinds))
+            for s in self.starts
+        ]
+
+
+def prepare(
+    design, x, Y, W, *, free, fixed, p0, lower, upper, which="all", n_random=0, rng=None
+):
+    """Internal units, bounds and candidate starts of a fit (see :func:`fit`)."""
+    n_points, n_curves = Y.shape
+    t = design.axis(x)
+    observed = np.isfinite(Y) & (W > 0)
+    W = np.where(observed, W, 0.0)
+    units = design.units(t, Y, W)
+    t_int = units.t(t)
+    Y_int = np.where(observed, units.Y(np.where(observed, Y, 0.0)), 0.0)
+    W_int = units.W(W)
+    kinds = design.kinds
+    names = design.names
+    # bounds in internal units, per curve (the amplitudes move with each curve)
+    lower_int = units.to_internal(design.to_axis_bounds(lower, n_curves), kinds)
+    upper_int = units.to_internal(design.to_axis_bounds(upper, n_curves), kinds)
+
+    def internal(values):
+        """{name: (n_curves,)} in user units -> internal (n_curves, n_params)."""
+        full = np.zeros((n_curves, len(names)))
+        for name, value in values.items():
+            full[:, names.index(name)] = value
+        return units.to_internal(design.to_axis(full), kinds)
+
+    fixed_int, p0_int = internal(fixed), internal(p0)
+    if p0:
+        starts = design.raw_starts(t_int, Y_int, W_int, "self", mirror=False)[:1]
+        for name in p0:
+            j = names.index(name)
+            starts[0][:, j] = p0_int[:, j]
+    else:
+        starts = design.raw_starts(t_int, Y_int, W_int, which, mirror=True)
+        if which != "self" and not design.flat_needs <= {
+            n for n, f in zip(names, free, strict=True) if f
+        }:
+            starts = starts[:-1]  # the flat start is not flat with these fixed
+    for start in starts:
+        for name in fixed:
+            j = names.index(name)
+            start[:, j] = fixed_int[:, j]
+    if n_random and starts:
+        rng = np.random.default_rng() if rng is None else rng
+        starts += [_perturb(starts[0], free, rng) for _ in range(n_random)]
+    starts = [np.clip(s, lower_int, upper_int) for s in starts]
+
+    return Prepared(units, observed, t_int, Y_int, W_int, lower_int, upper_int, starts)
+
+
+def fit(
+    design,
+    x,
+    Y,
+    W,
+    *,
+    free,
+    fixed,
+    p0,
+    lower,
+    upper,
+    loss="linear",
+    f_scale=1.0,
+    tol=1e-10,
+    max_nfev=None,
+    which="all",
+    n_random=0,
+    rng=None,
+    curve_done=None,
+    check_at=None,
+    fit_rows=None,
+):
+    """Fit every column of ``Y`` (n_points, n_curves) by ``design``.
+
+    Parameters
+    ----------
+    design : AxisDesign or IndexDesign
+    x : ndarray
+        The input (n_points,) or (n_points, n_features).
+    Y, W : ndarray of shape (n_points, n_curves)
+        Responses (NaN missing) and weights, validated.
+    free : ndarray of bool (n_params,)
+    fixed, p0 : dict
+        ``{name: values (n_curves,)}``, validated, in the user's units.
+    lower, upper : ndarray (n_params,)
+        Bounds in the user's units.
+    loss, f_scale : robust loss (``f_scale`` in units of ``sqrt(w) y``).
+    which : {"all", "self", "extra"}
+        Starts: the self-start (and its mirror), the extra ones (a grid of
+        sigmoids and the flat curve), or all; ``p0`` replaces the self-start
+        and turns the others off.
+    n_random : int
+        Random perturbations of the first start (``rng``).
+    curve_done, check_at : see :func:`._engine.levenberg_marquardt`;
+        ``curve_done`` gets the weighted RSS in the user's units.
+    fit_rows : ndarray of bool (n_curves,), optional
+        Curves to fit (others get NaN); default all.
+
+    Returns
+    -------
+    FitResult
+    """
+    prepared = prepare(
+        design,
+        x,
+        Y,
+        W,
+        free=free,
+        fixed=fixed,
+        p0=p0,
+        lower=lower,
+        upper=upper,
+        which=which,
+        n_random=n_random,
+        rng=rng,
+    )
+    n_points, n_curves = Y.shape
+    units, starts, names, kinds = (
+        prepared.units,
+        prepared.starts,
+        design.names,
+        design.kinds,
+    )
+    observed, t_int, Y_int, W_int = (
+        prepared.observed,
+        prepared.t,
+        prepared.Y,
+        prepared.W,
+    )
+    lower_int, upper_int = prepared.lower, prepared.upper
+    fit_rows = np.ones(n_curves, dtype=bool) if fit_rows is None else fit_rows
+    usable = [fit_rows & np.isfinite(s).all(axis=1) for s in starts]
+    rows = np.concatenate([np.flatnonzero(u) for u in usable] + [np.zeros(0, int)])
+    theta0 = np.concatenate(
+        [s[u] for s, u in zip(starts, usable, strict=True)]
+        + [np.zeros((0, len(names)))]
+    )
+    f_scale_int = np.broadcast_to(f_scale, (n_curves,)) / units.residual_scale()
+    batch = _engine.Batch(
+        design.evaluator(t_int),
+        Y_int.T,
+        np.sqrt(W_int).T,
+        free,
+        lower_int,
+        upper_int,
+        loss,
+        f_scale_int,
+    )
+    n_free = int(free.sum())
+    rss_unit = units.y_scale**2 * units.w_scale
+
+    done = None
+    if curve_done is not None:
+
+        def done(objective, rows_):
+            return curve_done(objective * rss_unit[rows_], rows_)
+
+    if max_nfev is None:
+        max_nfev = 100 * (n_free + 1)
+    result = _engine.levenberg_marquardt(
+        batch,
+        theta0,
+        rows,
+        tol=tol,
+        max_nfev=max_nfev,
+        curve_done=done,
+        check_at=check_at,
+    )
+    objective = result["objective"]
+    mirror = design.mirror_rows(result["params"])
+    if mirror.any():
+        # a symmetric model (4pl) fits a decreasing curve either way; report
+        # it with bottom below top, the rate's sign giving the direction,
+        # and not at all where that form leaves the bounds
+        swapped = design.mirror(result["params"][mirror])
+        inside = np.all(
+            (swapped >= lower_int[rows[mirror]] - 1e-12)
+            & (swapped <= upper_int[rows[mirror]] + 1e-12),
+            axis=1,
+        )
+        result["params"][np.flatnonzero(mirror)[inside]] = swapped[inside]
+        objective = objective.copy()
+        objective[np.flatnonzero(mirror)[~inside]] = np.inf
+    best = _engine.best_per_curve(rows, objective, n_curves, result["status"])
+    fallback = _engine.best_per_curve(rows, result["objective"], n_curves)
+    lost = best >= 0
+    lost[lost] = ~np.isfinite(objective[best[lost]])
+    best[lost] = fallback[lost]  # no start in bounds in the canonical form
+    started = best >= 0
+    k = best[started]
+
+    params_int = np.full((n_curves, len(names)), np.nan)
+    params_int[started] = result["params"][k]
+    r = np.zeros((n_curves, n_points))
+    r[started] = result["r"][k]
+    rss_int = np.full(n_curves, np.nan)
+    rss_int[started] = np.einsum("ni,ni->n", r[started], r[started])
+    n_obs = observed.sum(axis=0)
+    with np.errstate(all="ignore"):
+        sigma2 = np.where(n_obs > n_free, rss_int / (n_obs - n_free), np.nan)
+    cov_int, undetermined_free = _engine.covariance(
+        result["J"][k], sigma2[started]
+    )
+    params = design.from_axis(units.from_internal(params_int, kinds))
+    for name, value in fixed.items():  # exactly, not through the units' rounding
+        params[:, names.index(name)] = value
+    # cov in user units: diag(dtheta/dtheta_int) cov_int diag(...)
+    _, scale = units.affine(kinds)
+    d = (scale * design.axis_derivative(params))[:, free]
+    cov = np.zeros((n_curves, len(names), len(names)))
+    undetermined = np.zeros((n_curves, len(names)), dtype=bool)
+    ix = np.flatnonzero(free)
+    cov_free = np.full((n_curves, n_free, n_free), np.nan)
+    with np.errstate(all="ignore"):
+        cov_free[started] = cov_int * d[started][:, :, None] * d[started][:, None, :]
+    cov[:, ix[:, None], ix[None, :]] = cov_free
+    undetermined[np.ix_(np.flatnonzero(started), ix)] = undetermined_free
+    undetermined[~started] = True
+    n_iter = np.zeros(n_curves, dtype=int)
+    n_iter[started] = result["n_iter"][k]
+    status = np.full(n_curves, _engine.BROKEN)
+    status[started] = result["status"][k]
+    user_starts = prepared.user_starts(design)
+    return FitResult(
+        params=params,
+        covariance=cov,
+        undetermined=undetermined,
+        rss=rss_int * rss_unit,
+        n_iter=n_iter,
+        status=status,
+        started=started,
+        starts=user_starts,
+        n_free=n_free,
+    )
+
+
+def _perturb(start, free, rng):
+    """A random start around ``start`` (internal units): each free parameter
+    scaled by e^N(0, 1/2), or shifted by N(0, 1/2) where it is 0."""
+    factor = np.exp(rng.normal(0.0, 0.5, start.shape))
+    shift = rng.normal(0.0, 0.5, start.shape)
+    new = np.where(start != 0, start * factor, shift)
+    return np.where(free, new, start)

@@ -1,0 +1,141 @@
+r"""Internal units of a fit: what makes every fit independent of the user's units.
+
+A fit is carried out on centred and scaled data,
+
+.. math::
+    t' = (t - c_t)/s_t, \qquad y' = (y - c_y)/s_y, \qquad w' = w / s_w,
+
+and the parameters move with the data: an amplitude (``bottom``, ``top``) as
+:math:`y`, a location (``x_mid``, or :math:`\ln K` of a log model) as
+:math:`t`, a slope (``rate``, ``n``) as :math:`1/t`, a profile shape not at
+all. Shifting or scaling x, scaling y or the weights changes the data in user
+units only: the internal problem, and so the fit, is the same to rounding.
+Models without a lower asymptote are not shift-invariant in y
+(:math:`c_y = 0`).
+
+The centres and scales are read off the data (per curve for ``y`` and ``w``:
+the curves of a plate have their own); a constant maps to scale 1.
+"""
+
+import numpy as np
+
+__all__ = ["Units", "KINDS"]
+
+# How a parameter moves with the data: (moves with y, moves with t, power of t).
+KINDS = ("amplitude", "location", "slope", "shape", "coef", "intercept")
+
+
+def _centre_and_scale(values, weights, centred):
+    """Per column of ``values`` (points on axis 0): a centre and a positive scale.
+
+    The centre is the weighted mean (0 unless ``centred``), the scale the
+    largest absolute deviation from it; 1 where it is 0 or not finite.
+    """
+    seen = (weights > 0) & np.isfinite(values)
+    w = np.where(seen, weights, 0.0)
+    v = np.where(seen, values, 0.0)
+    total = w.sum(axis=0)
+    with np.errstate(all="ignore"):
+        centre = (w * v).sum(axis=0) / total if centred else np.zeros(v.shape[1])
+    centre = np.where(np.isfinite(centre), centre, 0.0)
+    deviation = np.where(seen, np.abs(v - centre), 0.0).max(axis=0, initial=0.0)
+    scale = np.where((deviation > 0) & np.isfinite(deviation), deviation, 1.0)
+    return centre, scale
+
+
+class Units:
+    """The internal units of a batch of curves sharing one input axis.
+
+    Parameters
+    ----------
+    t_centre, t_scale : float or ndarray of shape (n_features,)
+        Of the input axis (or of each feature of a linear index).
+    y_centre, y_scale, w_scale : ndarray of shape (n_curves,)
+    """
+
+    def __init__(self, t_centre, t_scale, y_centre, y_scale, w_scale):
+        self.t_centre, self.t_scale = t_centre, t_scale
+        self.y_centre, self.y_scale, self.w_scale = y_centre, y_scale, w_scale
+
+    @classmethod
+    def from_data(cls, t, Y, W, *, centre_y, centre_t=True):
+        """Units read off the data.
+
+        Parameters
+        ----------
+        t : ndarray of shape (n_points,) or (n_points, n_features)
+            The model's axis (``-inf`` for ``ln 0`` is ignored).
+        Y, W : ndarray of shape (n_points, n_curves)
+            Responses (NaN missing) and weights (0 drops a point).
+        centre_y : bool
+            Whether y may be shifted (models with a ``bottom``).
+        centre_t : bool, default=True
+            Whether t may be shifted (False for the features of a linear
+            index, whose shift the intercept would have to absorb).
+        """
+        seen = (W > 0) & np.isfinite(Y)
+        weight_of_point = seen.any(axis=1).astype(float)
+        t2 = t if t.ndim == 2 else t[:, None]
+        if centre_t:
+            lo = np.where(np.isfinite(t2), t2, np.inf).min(axis=0, where=weight_of_point[:, None] > 0, initial=np.inf)
+            hi = np.where(np.isfinite(t2), t2, -np.inf).max(axis=0, where=weight_of_point[:, None] > 0, initial=-np.inf)
+            ok = np.isfinite(lo) & np.isfinite(hi)
+            t_centre = np.where(ok, (lo + hi) / 2, 0.0)
+            half = np.where(ok, (hi - lo) / 2, 0.0)
+            t_scale = np.where(half > 0, half, 1.0)
+        else:
+            t_centre, t_scale = _centre_and_scale(
+                t2, np.broadcast_to(weight_of_point[:, None], t2.shape), False
+            )
+        if t.ndim == 1:
+            t_centre, t_scale = float(t_centre[0]), float(t_scale[0])
+        y_centre, y_scale = _centre_and_scale(Y, W, centre_y)
+        w_max = np.where(seen, W, 0.0).max(axis=0, initial=0.0)
+        w_scale = np.where(w_max > 0, w_max, 1.0)
+        return cls(t_centre, t_scale, y_centre, y_scale, w_scale)
+
+    # ---------------------------------------------------------------- data
+    def t(self, t):
+        """The axis in internal units (``-inf`` stays ``-inf``)."""
+        return (t - self.t_centre) / self.t_scale
+
+    def Y(self, Y):
+        """Responses (n_points, n_curves) in internal units."""
+        return (Y - self.y_centre) / self.y_scale
+
+    def W(self, W):
+        return W / self.w_scale
+
+    def residual_scale(self):
+        r"""How a weighted residual :math:`\sqrt{w}\,r` scales: :math:`s_y\sqrt{s_w}`."""
+        return self.y_scale * np.sqrt(self.w_scale)
+
+    # ---------------------------------------------------------- parameters
+    def affine(self, kinds, rows=None):
+        """``offset, scale`` (n_curves, n_params): axis-unit = offset + scale * internal."""
+        y_c, y_s = self.y_centre, self.y_scale
+        if rows is not None:
+            y_c, y_s = y_c[rows], y_s[rows]
+        n = y_c.shape[0]
+        offset = np.zeros((n, len(kinds)))
+        scale = np.ones((n, len(kinds)))
+        t_c = np.atleast_1d(self.t_centre)
+        t_s = np.atleast_1d(self.t_scale)
+        for j, (kind, index) in enumerate(kinds):
+            if kind == "amplitude":
+                offset[:, j], scale[:, j] = y_c, y_s
+            elif kind == "location":
+                offset[:, j], scale[:, j] = t_c[0], t_s[0]
+            elif kind == "slope":
+                scale[:, j] = 1 / t_s[0]
+            elif kind == "coef":
+                scale[:, j] = 1 / t_s[index]
+        return offset, scale
+
+    def to_internal(self, params, kinds, rows=None):
+        offset, scale = self.affine(kinds, rows)
+        return (params - offset) / scale
+
+    def from_internal(self, params, kinds, rows=None):
+        offset, scale = self.affine(kinds, rows)
+        return offset + scale * params
