@@ -245,3 +245,39 @@ def test_per_read_weights_equal_curve_fit_sigma():
             np.sqrt(np.diag(pcov)),
             rtol=1e-5,
         )
+
+
+def test_chunks_change_nothing():
+    t, Y = _plate("4pl", n_curves=10)
+    Y[:, 3] = 0.5  # constant
+    Y[5:9, 6] = np.nan
+    whole = fit_curves(t, Y, "4pl")
+    for chunk_size in (1, 3, 7):
+        pd.testing.assert_frame_equal(fit_curves(t, Y, "4pl", chunk_size=chunk_size), whole)
+
+
+def test_dask_recipe_of_the_user_guide_gives_the_whole_table():
+    dask = pytest.importorskip("dask")
+    da = pytest.importorskip("dask.array")
+    distributed = pytest.importorskip("dask.distributed")
+    t, Y = _plate("logistic", n_curves=25)
+    screen = da.from_array(Y, chunks=(Y.shape[0], 10))
+
+    def fit_block(block, first):
+        table = fit_curves(t, block, "logistic")
+        table.index += first
+        return table
+
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        starts = [0, *screen.chunks[1]]
+        firsts = [sum(starts[: i + 1]) for i in range(len(screen.chunks[1]))]
+        blocks = screen.to_delayed().ravel()
+        tables = dask.compute(
+            *[dask.delayed(fit_block)(b, f) for b, f in zip(blocks, firsts, strict=True)]
+        )
+    pd.testing.assert_frame_equal(pd.concat(tables), fit_curves(t, Y, "logistic"))

@@ -29,9 +29,13 @@ less than :math:`\mathrm{tol}` of the residuals, :math:`\|D\delta\|^2 \le
 \mathrm{tol}^2 C` with :math:`D^2 = \operatorname{diag} A` (the distance
 estimated from the ratio of the last two steps, see :func:`_remaining`), or
 when the objective can no longer change (actual and predicted reduction at
-rounding, and no Gauss--Newton step that shrinks the gradient).
+rounding, and no Gauss--Newton step that shrinks the gradient). Rounding is
+that of the residuals: :math:`r = y - f` is good to :math:`\epsilon |y|`, so
+the objective to about :math:`16 \epsilon \sqrt{C \sum_i w_i y_i^2}`.
 A row whose objective falls by less than :math:`\mathrm{tol}\,C` over ten
-iterations while its steps do not shrink stops as ``NO_PROGRESS``: an
+iterations while its steps do not shrink, or by less than :math:`10^{-4} C`
+while a parameter ten times the data's scale moves by a tenth of its size,
+stops as ``NO_PROGRESS``: an
 optimum at infinity (an asymptote, a shape running off), where no number of
 iterations gets.
 
@@ -72,6 +76,12 @@ _MAX_DAMPING = 1e16
 _EPS = np.finfo(float).eps
 _RESOLUTION = 16 * _EPS  # a relative change lost in rounding
 _PROGRESS_WINDOW = 10
+# Less than this relative fall of the objective over a window, while a
+# parameter already _FAR from the data's scale (internal units: the data span
+# about 1) moves by a tenth of its size, is a run towards infinity: what is
+# left to gain is below the RSS's own sampling error by orders of magnitude.
+_CREEP = 1e-4
+_FAR = 10.0
 # Once a curve has a converged start, its other starts get this many more
 # iterations (or half as many again as the first needed) to get below it;
 # those already within this relative distance of it stop at once.
@@ -127,6 +137,9 @@ class Batch:
     f_scale: np.ndarray = None
 
     def __post_init__(self):
+        # what rounding of the residuals is relative to: r = y - f is good to
+        # eps |y|, so C to about eps sqrt(C sum w y^2), not to eps C
+        self.size = (self.sqrt_w * self.sqrt_w * self.Y * self.Y).sum(axis=1)
         self.all_free = bool(self.free.all())
         self.bounded = bool(
             np.isfinite(self.lower[:, self.free]).any()
@@ -298,11 +311,10 @@ def levenberg_marquardt(
             # the objective stalls while the steps do not shrink: running off
             # (a slow, linear convergence has steps shrinking geometrically)
             active = status == MAX_NFEV
-            stuck = state.checkpoint - state.objective <= tol * state.objective
-            stuck &= state.last_step >= 1e-2 * state.checkpoint_step
-            status[active & stuck] = NO_PROGRESS
+            status[active & _running_off(state, tol)] = NO_PROGRESS
             state.checkpoint = state.objective.copy()
             state.checkpoint_step = state.last_step.copy()
+            state.checkpoint_theta = state.theta.copy()
         if curve_done is not None and iteration == check_at:
             active = status == MAX_NFEV
             stop = curve_done(state.objective, state.rows)
@@ -332,11 +344,12 @@ class _State:
         self.checkpoint = self.objective.copy()
         self.last_step = np.full(m, np.inf)  # squared size of the last kept step
         self.checkpoint_step = np.full(m, np.inf)
+        self.checkpoint_theta = self.theta.copy()
         self.last_gauss_newton = np.zeros(m, dtype=bool)  # kept with damping <= 1
 
     _ARRAYS = (
         "idx theta lower upper full rows objective r J A g damping nu checkpoint "
-        "last_step checkpoint_step last_gauss_newton"
+        "last_step checkpoint_step checkpoint_theta last_gauss_newton"
     ).split()
 
     @property
@@ -358,6 +371,21 @@ class _State:
             setattr(self, name, getattr(self, name)[keep])
 
 
+def _running_off(state, tol):
+    """Rows whose objective has stalled over the last window while they still
+    move: the steps do not shrink (progress below ``tol``), or a parameter
+    far out moved by a tenth of its size for less than ``_CREEP`` of the
+    objective (an optimum at infinity, approached ever more slowly)."""
+    progress = state.checkpoint - state.objective
+    steady = (progress <= tol * state.objective) & (
+        state.last_step >= 1e-2 * state.checkpoint_step
+    )
+    size = np.abs(state.checkpoint_theta).max(axis=1, initial=0.0)
+    moved = np.abs(state.theta - state.checkpoint_theta).max(axis=1, initial=0.0)
+    creeping = (progress <= _CREEP * state.objective) & (moved >= 0.1 * size)
+    return steady | (creeping & (size >= _FAR))
+
+
 def _iterate(batch, state, tol):
     """One damped step of every active row; returns each row's status
     (``MAX_NFEV`` for rows to go on)."""
@@ -376,7 +404,9 @@ def _iterate(batch, state, tol):
     step_size = (step * A.reshape(n, q * q)[:, :: q + 1] * step).sum(axis=1)
     predicted = (step * (2 * g - np.matmul(A, step[..., None])[..., 0])).sum(axis=1)
     accepted = reduction > 0  # t_obj is inf where not finite
-    resolution = _RESOLUTION * objective
+    resolution = _RESOLUTION * np.maximum(
+        objective, np.sqrt(objective * batch.size[state.rows])
+    )
     # At the rounding floor the objective can no longer tell points apart (a
     # parameter 1e-7 standard errors away changes it by 1e-15): there a
     # Gauss-Newton step is kept if the objective does not rise beyond

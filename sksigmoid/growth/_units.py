@@ -31,14 +31,15 @@ def _centre_and_scale(values, weights, centred):
     The centre is the weighted mean (0 unless ``centred``), the scale the
     largest absolute deviation from it; 1 where it is 0 or not finite.
     """
-    seen = (weights > 0) & np.isfinite(values)
-    w = np.where(seen, weights, 0.0)
-    v = np.where(seen, values, 0.0)
-    total = w.sum(axis=0)
+    # per column over contiguous rows: the same sums whatever the other columns
+    seen = ((weights > 0) & np.isfinite(values)).T
+    w = np.where(seen, weights.T, 0.0)
+    v = np.where(seen, values.T, 0.0)
+    total = w.sum(axis=1)
     with np.errstate(all="ignore"):
-        centre = (w * v).sum(axis=0) / total if centred else np.zeros(v.shape[1])
+        centre = (w * v).sum(axis=1) / total if centred else np.zeros(v.shape[0])
     centre = np.where(np.isfinite(centre), centre, 0.0)
-    deviation = np.where(seen, np.abs(v - centre), 0.0).max(axis=0, initial=0.0)
+    deviation = np.where(seen, np.abs(v - centre[:, None]), 0.0).max(axis=1, initial=0.0)
     scale = np.where((deviation > 0) & np.isfinite(deviation), deviation, 1.0)
     return centre, scale
 
@@ -90,7 +91,7 @@ class Units:
         if t.ndim == 1:
             t_centre, t_scale = float(t_centre[0]), float(t_scale[0])
         y_centre, y_scale = _centre_and_scale(Y, W, centre_y)
-        w_max = np.where(seen, W, 0.0).max(axis=0, initial=0.0)
+        w_max = np.where(seen, W, 0.0).max(axis=0, initial=0.0)  # exact in any order
         w_scale = np.where(w_max > 0, w_max, 1.0)
         return cls(t_centre, t_scale, y_centre, y_scale, w_scale)
 

@@ -632,7 +632,7 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         """
         self._check_single_feature("effective_dose")
         p = np.asarray(p, dtype=float)
-        if np.any((p <= 0) | (p >= 100)):
+        if not np.all((p > 0) & (p < 100)):  # NaN fails too
             raise ValueError(f"p must be a percent in (0, 100); got {p}.")
 
         def ed(theta):
@@ -777,6 +777,12 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         X = self._fit_data[0]
         x_min = X.min() if x_min is None else x_min
         x_max = X.max() if x_max is None else x_max
+        for name, value in (("x_min", x_min), ("x_max", x_max)):
+            if not (np.ndim(value) == 0 and np.isfinite(value)):
+                raise ValueError(f"{name} must be a finite number; got {value!r}.")
+        lowest = 0.0 if self.x_scale == "log" or self._model.domain == "nonnegative" else -np.inf
+        if x_min < lowest:
+            raise ValueError(f"x_min must be >= 0 for this model; got {x_min!r}.")
         nodes, weights = np.polynomial.legendre.leggauss(_AUC_NODES)
         half = (x_max - x_min) / 2
         x = (x_min + x_max) / 2 + half * nodes
