@@ -141,6 +141,7 @@ class Batch:
         # eps |y|, so C to about eps sqrt(C sum w y^2), not to eps C
         self.size = (self.sqrt_w * self.sqrt_w * self.Y * self.Y).sum(axis=1)
         self.all_free = bool(self.free.all())
+        self.unit_weights = bool((self.sqrt_w == 1.0).all())
         self.bounded = bool(
             np.isfinite(self.lower[:, self.free]).any()
             or np.isfinite(self.upper[:, self.free]).any()
@@ -150,12 +151,13 @@ class Batch:
         r""":math:`\sqrt{w}(y - f)` and :math:`\sqrt{w}\,\partial f/\partial\theta`
         over the free parameters; non-finite values are left for the caller."""
         f, J = self.evaluate(params)
-        sqrt_w = self.sqrt_w[rows]
-        r = sqrt_w * (self.Y[rows] - f)
         if not self.all_free:
             J = J[..., self.free]
+        if self.unit_weights:
+            return self.Y[rows] - f, J
+        sqrt_w = self.sqrt_w[rows]
         J *= sqrt_w[..., None]
-        return r, J
+        return sqrt_w * (self.Y[rows] - f), J
 
     def objective(self, r, rows):
         """Per row: the objective and the IRLS weights (None for least squares)."""
@@ -178,8 +180,11 @@ class Batch:
 
 def _evaluate(batch, full, theta, rows):
     """Objective, residuals, Jacobian, A and g at ``theta`` (free parameters)."""
-    params = full.copy()
-    params[:, batch.free] = theta
+    if batch.all_free:
+        params = theta
+    else:
+        params = full.copy()
+        params[:, batch.free] = theta
     with np.errstate(all="ignore"):  # trial steps may probe extreme parameters
         r, J = batch.residuals_and_jacobian(params, rows)
         objective, weight = batch.objective(r, rows)
@@ -319,7 +324,7 @@ def levenberg_marquardt(
             active = status == MAX_NFEV
             stop = curve_done(state.objective, state.rows)
             status[active & stop] = NO_GROWTH
-        if several:
+        if several and (np.isfinite(first).any() or (status != MAX_NFEV).any()):
             _prune(state, status, iteration, first, best)
         finished = status != MAX_NFEV
         if iteration == max_nfev:
@@ -475,9 +480,11 @@ def best_per_curve(rows, objective, n_curves, status=None):
     ``status``, pruned rows count only for a curve that has no other: a row
     pruned beside a converged one is at best level with it (to 1e-8).
     """
-    obj = np.nan_to_num(objective, nan=np.inf)
+    obj = np.where(np.isnan(objective), np.inf, objective)
     if status is not None:
-        obj = np.where(status == PRUNED, np.nextafter(np.finfo(float).max, 0), obj)
+        obj = np.where(status == PRUNED, np.finfo(float).max, obj)
+    if n_curves == 1:
+        return np.array([np.argmin(obj)]) if obj.size else np.full(1, -1)
     order = np.lexsort((np.arange(rows.size), obj, rows))
     first = np.ones(order.size, dtype=bool)
     first[1:] = rows[order][1:] != rows[order][:-1]
@@ -522,10 +529,32 @@ def covariance(J, sigma2):
         regular one).
     """
     n, m, q = J.shape
-    cov = np.full((n, q, q), np.nan)
-    undetermined = np.zeros((n, q), dtype=bool)
     if q == 0 or n == 0:
+        return np.full((n, q, q), np.nan), np.zeros((n, q), dtype=bool)
+    if m < q:  # fewer points than parameters
+        return np.full((n, q, q), np.nan), np.ones((n, q), dtype=bool)
+    finite = np.isfinite(J).all(axis=(1, 2))
+    if not finite.all():
+        cov, undetermined = np.full((n, q, q), np.nan), np.ones((n, q), dtype=bool)
+        if finite.any():
+            cov[finite], undetermined[finite] = covariance(J[finite], sigma2[finite])
         return cov, undetermined
+    scale = np.sqrt((J * J).sum(axis=1))  # (n, q)
+    negligible = scale <= scale.max(axis=1, keepdims=True) * (_EPS * max(m, q))
+    with np.errstate(divide="ignore"):  # a zero column: scaled to 0
+        inverse_scale = 1.0 / np.where(negligible, np.inf, scale)
+    _, s, Vt = np.linalg.svd(J * inverse_scale[:, None, :], full_matrices=False)
+    weak = s * s < SINGULAR_EIGENVALUE
+    singular = weak.any(axis=1) | negligible.any(axis=1)
+    undetermined = np.zeros((n, q), dtype=bool)
+    if singular.any():
+        weight = np.where(weak[:, :, None], np.abs(Vt), 0.0).max(axis=1)
+        undetermined[singular] = (negligible | (weight >= 0.1))[singular]
+    with np.errstate(all="ignore"):  # singular rows: replaced by nan below
+        V_scaled = Vt.transpose(0, 2, 1) * (inverse_scale[:, :, None] / s[:, None, :])
+        cov = sigma2[:, None, None] * np.matmul(V_scaled, V_scaled.transpose(0, 2, 1))
+    cov[singular] = np.nan
+    return cov, undetermined
     finite = np.isfinite(J).all(axis=(1, 2))
     undetermined[~finite] = True
     if m < q:

@@ -57,6 +57,7 @@ class Units:
     def __init__(self, t_centre, t_scale, y_centre, y_scale, w_scale):
         self.t_centre, self.t_scale = t_centre, t_scale
         self.y_centre, self.y_scale, self.w_scale = y_centre, y_scale, w_scale
+        self._affine = {}
 
     @classmethod
     def from_data(cls, t, Y, W, *, centre_y, centre_t=True):
@@ -114,6 +115,13 @@ class Units:
     # ---------------------------------------------------------- parameters
     def affine(self, kinds, rows=None):
         """``offset, scale`` (n_curves, n_params): axis-unit = offset + scale * internal."""
+        if rows is None:
+            if kinds not in self._affine:
+                self._affine[kinds] = self._affine_of(kinds, None)
+            return self._affine[kinds]
+        return self._affine_of(kinds, rows)
+
+    def _affine_of(self, kinds, rows):
         y_c, y_s = self.y_centre, self.y_scale
         if rows is not None:
             y_c, y_s = y_c[rows], y_s[rows]
