@@ -253,7 +253,9 @@ def test_chunks_change_nothing():
     Y[5:9, 6] = np.nan
     whole = fit_curves(t, Y, "4pl")
     for chunk_size in (1, 3, 7):
-        pd.testing.assert_frame_equal(fit_curves(t, Y, "4pl", chunk_size=chunk_size), whole)
+        pd.testing.assert_frame_equal(
+            fit_curves(t, Y, "4pl", chunk_size=chunk_size), whole
+        )
 
 
 def test_dask_recipe_of_the_user_guide_gives_the_whole_table():
@@ -278,6 +280,9 @@ def test_dask_recipe_of_the_user_guide_gives_the_whole_table():
         firsts = [sum(starts[: i + 1]) for i in range(len(screen.chunks[1]))]
         blocks = screen.to_delayed().ravel()
         tables = dask.compute(
-            *[dask.delayed(fit_block)(b, f) for b, f in zip(blocks, firsts, strict=True)]
+            *[
+                dask.delayed(fit_block)(b, f)
+                for b, f in zip(blocks, firsts, strict=True)
+            ]
         )
     pd.testing.assert_frame_equal(pd.concat(tables), fit_curves(t, Y, "logistic"))

@@ -104,7 +104,9 @@ def fit_options(names, default_bounds, fixed, p0, bounds, n_curves=1):
     and ``fixed`` too (a fixed value is not moved to the bound).
     """
     fixed = {
-        k: _values("fixed", k, v, n_curves) for k, v in (fixed or {}).items() if k in names
+        k: _values("fixed", k, v, n_curves)
+        for k, v in (fixed or {}).items()
+        if k in names
     }
     p0 = {k: _values("p0", k, v, n_curves) for k, v in (p0 or {}).items() if k in names}
     merged = dict(default_bounds)

@@ -147,23 +147,27 @@ class Batch:
             or np.isfinite(self.upper[:, self.free]).any()
         )
 
-    def residuals_and_jacobian(self, params, rows):
+    def data(self, rows):
+        """What the rows ``rows`` fit: their curves' y, sqrt(w), size and f_scale."""
+        f_scale = None if self.f_scale is None else self.f_scale[rows][:, None]
+        return _Rows(self.Y[rows], self.sqrt_w[rows], self.size[rows], f_scale)
+
+    def residuals_and_jacobian(self, params, data):
         r""":math:`\sqrt{w}(y - f)` and :math:`\sqrt{w}\,\partial f/\partial\theta`
         over the free parameters; non-finite values are left for the caller."""
         f, J = self.evaluate(params)
         if not self.all_free:
             J = J[..., self.free]
         if self.unit_weights:
-            return self.Y[rows] - f, J
-        sqrt_w = self.sqrt_w[rows]
-        J *= sqrt_w[..., None]
-        return sqrt_w * (self.Y[rows] - f), J
+            return data.Y - f, J
+        J *= data.sqrt_w[..., None]
+        return data.sqrt_w * (data.Y - f), J
 
-    def objective(self, r, rows):
+    def objective(self, r, data):
         """Per row: the objective and the IRLS weights (None for least squares)."""
         if self.loss == "linear":
             return (r * r).sum(axis=1), None
-        c = self.f_scale[rows][:, None]
+        c = data.f_scale
         rho, weight = _rho(self.loss, (r / c) ** 2)
         return (c * c * rho).sum(axis=1), weight
 
@@ -178,7 +182,18 @@ class Batch:
         return A, g
 
 
-def _evaluate(batch, full, theta, rows):
+class _Rows:
+    """The data of some rows, indexed once."""
+
+    def __init__(self, Y, sqrt_w, size, f_scale):
+        self.Y, self.sqrt_w, self.size, self.f_scale = Y, sqrt_w, size, f_scale
+
+    def __getitem__(self, keep):
+        f_scale = None if self.f_scale is None else self.f_scale[keep]
+        return _Rows(self.Y[keep], self.sqrt_w[keep], self.size[keep], f_scale)
+
+
+def _evaluate(batch, full, theta, data):
     """Objective, residuals, Jacobian, A and g at ``theta`` (free parameters)."""
     if batch.all_free:
         params = theta
@@ -186,8 +201,8 @@ def _evaluate(batch, full, theta, rows):
         params = full.copy()
         params[:, batch.free] = theta
     with np.errstate(all="ignore"):  # trial steps may probe extreme parameters
-        r, J = batch.residuals_and_jacobian(params, rows)
-        objective, weight = batch.objective(r, rows)
+        r, J = batch.residuals_and_jacobian(params, data)
+        objective, weight = batch.objective(r, data)
         objective = np.where(np.isfinite(objective), objective, np.inf)
         A, g = batch.normal_equations(r, J, weight)
     return objective, r, J, A, g
@@ -198,38 +213,35 @@ def _held_at_bounds(theta, g, lower, upper):
     return ((theta <= lower) & (g < 0)) | ((theta >= upper) & (g > 0))
 
 
-def _solve_steps(A, g, damping, held):
+def _solve_steps(A, g, damping, held, diagonal):
     r"""Solve :math:`(A + \lambda\,\mathrm{diag}(A))\,\delta = g` per row.
 
-    The diagonal is floored at :math:`\epsilon \max_j A_{jj}`, so that a
-    parameter the data do not move (a zero column of J) gets a zero step
-    rather than a singular system; ``held`` parameters get a zero step. NaN
-    steps for systems that cannot be solved.
+    ``diagonal`` is a view of A's diagonal (n, q). It is floored at
+    :math:`\epsilon \max_j A_{jj}` in the damping, so that a parameter the
+    data do not move (a zero column of J) gets a zero step rather than a
+    singular system; ``held`` parameters get a zero step. NaN steps for
+    systems that cannot be solved.
     """
     n, q = g.shape
     M = A.copy()
-    diagonal = M.reshape(n, q * q)[:, :: q + 1]  # a view of M's diagonal
     floor = _EPS * diagonal.max(axis=1, keepdims=True)
-    diagonal += damping[:, None] * np.maximum(diagonal, floor)
+    M.reshape(n, q * q)[:, :: q + 1] += damping[:, None] * np.maximum(diagonal, floor)
     rhs = g
     if held is not None and held.any():
         keep = ~held
         M *= keep[:, :, None] & keep[:, None, :]
-        diagonal[held] = 1.0
+        M.reshape(n, q * q)[:, :: q + 1][held] = 1.0
         rhs = np.where(keep, g, 0.0)
-    if np.isfinite(M).all() and np.isfinite(rhs).all():
-        try:
-            return np.linalg.solve(M, rhs[..., None])[..., 0]
-        except np.linalg.LinAlgError:
-            pass
-    steps = np.full_like(g, np.nan)
-    solvable = np.isfinite(M).all(axis=(1, 2)) & np.isfinite(rhs).all(axis=1)
-    for c in np.flatnonzero(solvable):
-        try:
-            steps[c] = np.linalg.solve(M[c], rhs[c])
-        except np.linalg.LinAlgError:
-            pass
-    return steps
+    try:
+        step = np.linalg.solve(M, rhs[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        step = np.full_like(g, np.nan)
+        for c in range(n):
+            try:
+                step[c] = np.linalg.solve(M[c], rhs[c])
+            except np.linalg.LinAlgError:
+                pass
+    return step
 
 
 def _remaining(step, previous, consecutive):
@@ -289,7 +301,8 @@ def levenberg_marquardt(
     free = batch.free
     lower, upper = batch.lower[rows][:, free], batch.upper[rows][:, free]
     theta = np.clip(full[:, free], lower, upper)
-    objective, r, J, A, g = _evaluate(batch, full, theta, rows)
+    data = batch.data(rows)
+    objective, r, J, A, g = _evaluate(batch, full, theta, data)
     out = {
         "params": full,
         "objective": objective,
@@ -302,8 +315,9 @@ def levenberg_marquardt(
     }
     if theta.shape[1] == 0:  # every parameter fixed: nothing to move
         out["status"][out["status"] == MAX_NFEV] = CONVERGED
-    state = _State(np.flatnonzero(out["status"] == MAX_NFEV), theta, lower, upper,
-                   full, rows, objective, r, J, A, g)
+    go = np.flatnonzero(out["status"] == MAX_NFEV)
+    state = _State(go, theta, lower, upper, full, rows, objective, r, J, A, g)
+    state.data = data[go]
     n_curves = int(rows.max()) + 1 if n else 0
     first = np.full(n_curves, np.inf)  # iteration of a curve's first convergence
     best = np.full(n_curves, np.inf)  # and its lowest converged objective
@@ -374,6 +388,7 @@ class _State:
         keep = ~finished
         for name in self._ARRAYS:
             setattr(self, name, getattr(self, name)[keep])
+        self.data = self.data[keep]
 
 
 def _running_off(state, tol):
@@ -395,29 +410,34 @@ def _iterate(batch, state, tol):
     """One damped step of every active row; returns each row's status
     (``MAX_NFEV`` for rows to go on)."""
     A, g, objective, damping = state.A, state.g, state.objective, state.damping
+    n, q = g.shape
+    diagonal = A.reshape(n, q * q)[:, :: q + 1]
     held = None
     if batch.bounded:
         held = _held_at_bounds(state.theta, g, state.lower, state.upper)
-    step = _solve_steps(A, g, damping, held)
+    step = _solve_steps(A, g, damping, held, diagonal)
     trial = state.theta + step
+    step_size = (step * step * diagonal).sum(axis=1)  # ||D step||^2
     if batch.bounded:
-        trial = np.clip(trial, state.lower, state.upper)
+        trial = np.minimum(np.maximum(trial, state.lower), state.upper)
         step = trial - state.theta
-    t_obj, t_r, t_J, t_A, t_g = _evaluate(batch, state.full, trial, state.rows)
-    n, q = g.shape
+        step_size = (step * step * diagonal).sum(axis=1)
+        predicted = (step * (2 * g - np.matmul(A, step[..., None])[..., 0])).sum(axis=1)
+    else:
+        # 2 g.d - d.A.d with (A + damping D^2) d = g: g.d + damping ||D d||^2
+        predicted = (step * g).sum(axis=1) + damping * step_size
+    t_obj, t_r, t_J, t_A, t_g = _evaluate(batch, state.full, trial, state.data)
     reduction = objective - t_obj
-    step_size = (step * A.reshape(n, q * q)[:, :: q + 1] * step).sum(axis=1)
-    predicted = (step * (2 * g - np.matmul(A, step[..., None])[..., 0])).sum(axis=1)
     accepted = reduction > 0  # t_obj is inf where not finite
     resolution = _RESOLUTION * np.maximum(
-        objective, np.sqrt(objective * batch.size[state.rows])
+        objective, np.sqrt(objective * state.data.size)
     )
     # At the rounding floor the objective can no longer tell points apart (a
     # parameter 1e-7 standard errors away changes it by 1e-15): there a
     # Gauss-Newton step is kept if the objective does not rise beyond
     # rounding and the gradient shrinks, as far as the gradient can tell.
     unchanged = (predicted <= resolution) & (np.abs(reduction) <= resolution)
-    converged = np.zeros(n, dtype=bool)
+    converged = None
     if unchanged.any():
         floor_step = unchanged & ~accepted & (damping <= 1.0)
         if floor_step.any():
@@ -427,13 +447,18 @@ def _iterate(batch, state, tol):
     gauss_newton = accepted & (damping <= 1.0)
     if gauss_newton.any():
         remaining = _remaining(step_size, state.last_step, state.last_gauss_newton)
-        converged |= gauss_newton & (remaining <= tol * tol * objective)
+        near = gauss_newton & (remaining <= tol * tol * objective)
+        converged = near if converged is None else converged | near
     state.last_step = np.where(accepted, step_size, state.last_step)
     state.last_gauss_newton = gauss_newton
+    # Nielsen: damping * max(1/3, 1 - (2 rho - 1)^3) if kept (rho > 0, so the
+    # factor is at most 2), damping * nu if not
     with np.errstate(all="ignore"):
-        gain = 2 * (reduction / predicted) - 1
-    shrink = np.maximum(1 / 3, 1 - np.where(np.isfinite(gain), gain, -1.0) ** 3)
-    state.damping = damping * np.where(accepted, shrink, state.nu)
+        gain = np.clip(2 * (reduction / predicted) - 1, -1.0, 1.0)
+    shrink = np.maximum(1 / 3, 1 - gain * gain * gain)  # nan where rho is
+    state.damping = damping * np.where(
+        accepted, np.where(shrink > 0, shrink, 1.0), state.nu
+    )
     state.nu = np.where(accepted, 2.0, 2 * state.nu)
     if accepted.all():
         state.theta, state.objective = trial, t_obj
@@ -443,10 +468,14 @@ def _iterate(batch, state, tol):
         state.objective[accepted] = t_obj[accepted]
         state.r[accepted], state.J[accepted] = t_r[accepted], t_J[accepted]
         state.A[accepted], state.g[accepted] = t_A[accepted], t_g[accepted]
-    status = np.where(converged, CONVERGED, MAX_NFEV)
+    status = (
+        np.full(n, MAX_NFEV)
+        if converged is None
+        else np.where(converged, CONVERGED, MAX_NFEV)
+    )
     stalled = state.damping > _MAX_DAMPING
     if stalled.any():
-        status[~converged & stalled] = STALLED
+        status[(status == MAX_NFEV) & stalled] = STALLED
     return status
 
 

@@ -380,10 +380,8 @@ class CurveModel:
         list of ndarray of shape (n_curves, n_params)
         """
         shape = (1.0,) * len(self.profile.shape_names)
-        slopes = np.asarray(_GRID_SLOPES)
-        if self.has_bottom and self.profile.name == "logistic":
-            slopes = slopes[slopes > 0]  # a falling 4pl is a rising one mirrored
-        loc, slope = (g.ravel() for g in np.meshgrid(_GRID_LOCATIONS, slopes))
+        # a falling 4pl is a rising one mirrored: rising slopes suffice
+        loc, slope = _GRID[self.has_bottom and self.profile.name == "logistic"]
         w, y = W.T, np.where(W > 0, Y, 0.0).T  # (n_curves, n_points)
         with np.errstate(all="ignore"):
             u = self.location.u_from_delta(slope[:, None], t - loc[:, None])
@@ -417,7 +415,9 @@ class CurveModel:
         with np.errstate(all="ignore"):
             level = (w * np.where(w > 0, Y, 0.0)).sum(axis=0) / w.sum(axis=0)
         level = np.where(np.isfinite(level), level, 0.0)
-        top = level if self.has_bottom else level / float(self.profile.value(0.0, *shape))
+        top = (
+            level if self.has_bottom else level / float(self.profile.value(0.0, *shape))
+        )
         return _in_model_order(
             self.param_names, self.location, level, top, 0.0, 0.0, shape
         )
@@ -491,6 +491,16 @@ def _unpack(has_bottom, location, params):
 _MARGINS = (0.01, 0.05, 0.15, 0.4, 1.0)
 _GRID_LOCATIONS = (-0.6, 0.0, 0.6)
 _GRID_SLOPES = (-8.0, -2.0, 2.0, 8.0)
+# (locations, slopes) of the grid's points: all slopes, or the rising ones
+_GRID = {
+    rising: tuple(
+        g.ravel()
+        for g in np.meshgrid(
+            _GRID_LOCATIONS, [s for s in _GRID_SLOPES if s > 0 or not rising]
+        )
+    )
+    for rising in (False, True)
+}
 
 
 def _dot(a, b):

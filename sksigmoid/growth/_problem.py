@@ -178,9 +178,7 @@ class IndexDesign:
         return np.ones_like(params)
 
     def units(self, X, Y, W):
-        return Units.from_data(
-            X, Y, W, centre_y=self.model.has_bottom, centre_t=False
-        )
+        return Units.from_data(X, Y, W, centre_y=self.model.has_bottom, centre_t=False)
 
     def mirror_rows(self, params):
         symmetric = self.model.has_bottom and self.model.profile.name == "logistic"
@@ -221,7 +219,9 @@ class IndexDesign:
         level = float(np.average(y, weights=w))
         p_zero = float(self.model.profile.value(0.0, *(1.0,) * ("shape" in self.names)))
         named = {n: 0.0 for n in self.names}
-        named.update(bottom=level, top=level if self.model.has_bottom else level / p_zero)
+        named.update(
+            bottom=level, top=level if self.model.has_bottom else level / p_zero
+        )
         named["shape"] = 1.0
         return np.array([named[n] for n in self.names])
 
@@ -267,9 +267,9 @@ class IndexDesign:
         named = dict(zip(model.param_names, start, strict=True))
         for n in ("bottom", "top"):
             if n in named:
-                named[n] = units.to_internal(
-                    start[None], model.kinds
-                )[0][model.param_names.index(n)]
+                named[n] = units.to_internal(start[None], model.kinds)[0][
+                    model.param_names.index(n)
+                ]
         rate, x_mid = named["rate"], named["x_mid"]
         for j in range(self.n_features):
             named[f"coef_{j}"] = rate * direction[j]
@@ -292,7 +292,6 @@ class FitResult:
     n_iter: np.ndarray  # (n_curves,) of the kept start
     status: np.ndarray  # (n_curves,) engine status of the kept start
     started: np.ndarray  # (n_curves,) bool: a start existed
-    starts: list  # the candidate starts, user units, each (n_curves, n_params)
     n_free: int
 
     @property
@@ -341,6 +340,8 @@ def prepare(
 
     def internal(values):
         """{name: (n_curves,)} in user units -> internal (n_curves, n_params)."""
+        if not values:
+            return None
         full = np.zeros((n_curves, len(names)))
         for name, value in values.items():
             full[:, names.index(name)] = value
@@ -520,9 +521,7 @@ def fit(
     n_obs = observed.sum(axis=0)
     with np.errstate(all="ignore"):
         sigma2 = np.where(n_obs > n_free, rss_int / (n_obs - n_free), np.nan)
-    cov_int, undetermined_free = _engine.covariance(
-        result["J"][k], sigma2[started]
-    )
+    cov_int, undetermined_free = _engine.covariance(result["J"][k], sigma2[started])
     params = design.from_axis(units.from_internal(params_int, kinds))
     for name, value in fixed.items():  # exactly, not through the units' rounding
         params[:, names.index(name)] = value
@@ -542,7 +541,6 @@ def fit(
     n_iter[started] = result["n_iter"][k]
     status = np.full(n_curves, _engine.BROKEN)
     status[started] = result["status"][k]
-    user_starts = prepared.user_starts(design)
     return FitResult(
         params=params,
         covariance=cov,
@@ -551,7 +549,6 @@ def fit(
         n_iter=n_iter,
         status=status,
         started=started,
-        starts=user_starts,
         n_free=n_free,
     )
 

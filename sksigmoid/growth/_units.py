@@ -39,7 +39,9 @@ def _centre_and_scale(values, weights, centred):
     with np.errstate(all="ignore"):
         centre = (w * v).sum(axis=1) / total if centred else np.zeros(v.shape[0])
     centre = np.where(np.isfinite(centre), centre, 0.0)
-    deviation = np.where(seen, np.abs(v - centre[:, None]), 0.0).max(axis=1, initial=0.0)
+    deviation = np.where(seen, np.abs(v - centre[:, None]), 0.0).max(
+        axis=1, initial=0.0
+    )
     scale = np.where((deviation > 0) & np.isfinite(deviation), deviation, 1.0)
     return centre, scale
 
@@ -79,8 +81,12 @@ class Units:
         weight_of_point = seen.any(axis=1).astype(float)
         t2 = t if t.ndim == 2 else t[:, None]
         if centre_t:
-            lo = np.where(np.isfinite(t2), t2, np.inf).min(axis=0, where=weight_of_point[:, None] > 0, initial=np.inf)
-            hi = np.where(np.isfinite(t2), t2, -np.inf).max(axis=0, where=weight_of_point[:, None] > 0, initial=-np.inf)
+            lo = np.where(np.isfinite(t2), t2, np.inf).min(
+                axis=0, where=weight_of_point[:, None] > 0, initial=np.inf
+            )
+            hi = np.where(np.isfinite(t2), t2, -np.inf).max(
+                axis=0, where=weight_of_point[:, None] > 0, initial=-np.inf
+            )
             ok = np.isfinite(lo) & np.isfinite(hi)
             t_centre = np.where(ok, (lo + hi) / 2, 0.0)
             half = np.where(ok, (hi - lo) / 2, 0.0)

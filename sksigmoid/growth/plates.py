@@ -63,7 +63,9 @@ def _response_matrix(Y):
             Y, ensure_all_finite="allow-nan", ensure_2d=False, dtype=np.float64
         )
     except (TypeError, ValueError) as error:
-        raise ValueError(f"Y must be a numeric array (NaN for missing): {error}") from None
+        raise ValueError(
+            f"Y must be a numeric array (NaN for missing): {error}"
+        ) from None
     if Y.ndim == 1:
         Y = Y[:, None]
     if labels is None:
@@ -413,9 +415,7 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
         "check_at": _FLAT_CHECK,
         **plate.columns(options, chunk),
     }
-    first = fit(
-        plate.design, plate.x, Y, W, which="self", fit_rows=fittable, **common
-    )
+    first = fit(plate.design, plate.x, Y, W, which="self", fit_rows=fittable, **common)
     retry = fittable & (
         ~first.started
         | ~np.isin(first.status, GOOD + (_engine.NO_GROWTH,))
@@ -426,8 +426,10 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
         second = fit(
             plate.design, plate.x, Y, W, which="extra", fit_rows=retry, **common
         )
-        better = retry & second.started & (
-            ~first.started | (second.rss < np.nan_to_num(first.rss, nan=np.inf))
+        better = (
+            retry
+            & second.started
+            & (~first.started | (second.rss < np.nan_to_num(first.rss, nan=np.inf)))
         )
         result = _merge(first, second, better)
     params = np.where(constant[:, None], np.nan, result.params)
@@ -453,7 +455,7 @@ def _merge(first, second, better):
         mask = better.reshape((-1,) + (1,) * (a.ndim - 1))
         merged[key] = np.where(mask, b, a)
     merged["started"] = first.started | better
-    return type(first)(**merged, starts=first.starts, n_free=first.n_free)
+    return type(first)(**merged, n_free=first.n_free)
 
 
 def _parameter_columns(plate, fit):

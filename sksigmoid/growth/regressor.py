@@ -290,7 +290,9 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         else:
             candidates = [self.model]
         self._check_x_domain(X, candidates)
-        known = set().union(*(_design(n, X.shape[1], "linear").names for n in candidates))
+        known = set().union(
+            *(_design(n, X.shape[1], "linear").names for n in candidates)
+        )
         check_option_names(self.fixed, self.p0, self.bounds, known)
         fits = [self._fit_model(name, X, y, sample_weight) for name in candidates]
         best = min(fits, key=_selection_key)
@@ -780,7 +782,11 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         for name, value in (("x_min", x_min), ("x_max", x_max)):
             if not (np.ndim(value) == 0 and np.isfinite(value)):
                 raise ValueError(f"{name} must be a finite number; got {value!r}.")
-        lowest = 0.0 if self.x_scale == "log" or self._model.domain == "nonnegative" else -np.inf
+        lowest = (
+            0.0
+            if self.x_scale == "log" or self._model.domain == "nonnegative"
+            else -np.inf
+        )
         if x_min < lowest:
             raise ValueError(f"x_min must be >= 0 for this model; got {x_min!r}.")
         nodes, weights = np.polynomial.legendre.leggauss(_AUC_NODES)
