@@ -94,6 +94,17 @@ class FitOptions:
     def n_free(self):
         return int(self.free.sum())
 
+    def of_curves(self, curves):
+        """The options of some curves (a slice or an index array)."""
+        return FitOptions(
+            self.names,
+            self.free,
+            {k: v[curves] for k, v in self.fixed.items()},
+            {k: v[curves] for k, v in self.p0.items()},
+            self.lower,
+            self.upper,
+        )
+
 
 def fit_options(names, default_bounds, fixed, p0, bounds, n_curves=1):
     """Validate ``fixed``, ``p0`` and ``bounds`` for a model with ``names``.

@@ -572,22 +572,8 @@ def _build_batch_self_start(has_bottom, profile, location, names):
         data, weights or repeated rows, choose the same start despite
         rounding). All guesses of all curves are computed at once.
 
-        Parameters
-        ----------
-        t : ndarray of shape (n_points,)
-        Y : ndarray of shape (n_points, n_curves)
-            NaN marks a missing read.
-        W : ndarray of shape (n_points, n_curves), default=None
-            Weights (zero drops a read).
-        mirrored : bool, default=False
-            Swap the asymptote guesses (bottom above top): the other way an
-            asymmetric profile with a bottom (Weibull, 5PL) can decrease.
-
-        Returns
-        -------
-        ndarray of shape (n_curves, n_params)
-            In ``param_names`` order; NaN rows where no guess works (a
-            constant curve, a single distinct ``t``).
+        Parameters and result as :meth:`CurveModel.self_start_many`, in the
+        units given (the engine's internal units; ``t`` on a linear axis).
         """
         t = np.asarray(t, dtype=float)
         Y = np.asarray(Y, dtype=float)

@@ -320,10 +320,10 @@ class Prepared:
         ]
 
 
-def prepare(
-    design, x, Y, W, *, free, fixed, p0, lower, upper, which="all", n_random=0, rng=None
-):
+def prepare(design, x, Y, W, options, *, which="all", n_random=0, rng=None):
     """Internal units, bounds and candidate starts of a fit (see :func:`fit`)."""
+    free, fixed, p0 = options.free, options.fixed, options.p0
+    lower, upper = options.lower, options.upper
     n_points, n_curves = Y.shape
     t = design.axis(x)
     observed = np.isfinite(Y) & (W > 0)
@@ -376,12 +376,8 @@ def fit(
     x,
     Y,
     W,
+    options,
     *,
-    free,
-    fixed,
-    p0,
-    lower,
-    upper,
     loss="linear",
     f_scale=1.0,
     tol=1e-10,
@@ -402,11 +398,9 @@ def fit(
         The input (n_points,) or (n_points, n_features).
     Y, W : ndarray of shape (n_points, n_curves)
         Responses (NaN missing) and weights, validated.
-    free : ndarray of bool (n_params,)
-    fixed, p0 : dict
-        ``{name: values (n_curves,)}``, validated, in the user's units.
-    lower, upper : ndarray (n_params,)
-        Bounds in the user's units.
+    options : FitOptions
+        Which parameters are free, ``fixed`` and ``p0`` values (one per
+        curve) and the bounds, validated, in the user's units.
     loss, f_scale : robust loss (``f_scale`` in units of ``sqrt(w) y``).
     which : {"all", "self", "extra"}
         Starts: the self-start (and its mirror), the extra ones (a grid of
@@ -424,19 +418,9 @@ def fit(
     FitResult
     """
     prepared = prepare(
-        design,
-        x,
-        Y,
-        W,
-        free=free,
-        fixed=fixed,
-        p0=p0,
-        lower=lower,
-        upper=upper,
-        which=which,
-        n_random=n_random,
-        rng=rng,
+        design, x, Y, W, options, which=which, n_random=n_random, rng=rng
     )
+    free, fixed = options.free, options.fixed
     n_points, n_curves = Y.shape
     units, starts, names, kinds = (
         prepared.units,

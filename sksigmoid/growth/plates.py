@@ -125,16 +125,6 @@ class _Plate:
                 f"needs at least {n_free + 1} points; x has {self.Y.shape[0]}."
             )
 
-    def columns(self, options, chunk):
-        """The options of the curves ``chunk`` (a slice)."""
-        return {
-            "free": options.free,
-            "fixed": {k: v[chunk] for k, v in options.fixed.items()},
-            "p0": {k: v[chunk] for k, v in options.p0.items()},
-            "lower": options.lower,
-            "upper": options.upper,
-        }
-
 
 def starting_values(
     x,
@@ -168,12 +158,7 @@ def starting_values(
     """
     plate = _Plate(x, Y, model, x_scale, fixed, bounds, p0, sample_weight)
     prepared = prepare(
-        plate.design,
-        plate.x,
-        plate.Y,
-        plate.W,
-        which="self",
-        **plate.columns(plate.options, slice(None)),
+        plate.design, plate.x, plate.Y, plate.W, plate.options, which="self"
     )
     starts = prepared.user_starts(plate.design)
     return np.stack(starts) if all_starts else starts[0]
@@ -413,9 +398,11 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
         "max_nfev": max_nfev,
         "curve_done": no_growth,
         "check_at": _FLAT_CHECK,
-        **plate.columns(options, chunk),
     }
-    first = fit(plate.design, plate.x, Y, W, which="self", fit_rows=fittable, **common)
+    options = options.of_curves(chunk)
+    first = fit(
+        plate.design, plate.x, Y, W, options, which="self", fit_rows=fittable, **common
+    )
     retry = fittable & (
         ~first.started
         | ~np.isin(first.status, GOOD + (_engine.NO_GROWTH,))
@@ -424,7 +411,14 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
     result = first
     if retry.any() and not options.p0:
         second = fit(
-            plate.design, plate.x, Y, W, which="extra", fit_rows=retry, **common
+            plate.design,
+            plate.x,
+            Y,
+            W,
+            options,
+            which="extra",
+            fit_rows=retry,
+            **common,
         )
         better = (
             retry
