@@ -200,11 +200,10 @@ def _evaluate(batch, full, theta, data):
     else:
         params = full.copy()
         params[:, batch.free] = theta
-    with np.errstate(all="ignore"):  # trial steps may probe extreme parameters
-        r, J = batch.residuals_and_jacobian(params, data)
-        objective, weight = batch.objective(r, data)
-        objective = np.where(np.isfinite(objective), objective, np.inf)
-        A, g = batch.normal_equations(r, J, weight)
+    r, J = batch.residuals_and_jacobian(params, data)
+    objective, weight = batch.objective(r, data)
+    objective = np.where(np.isfinite(objective), objective, np.inf)
+    A, g = batch.normal_equations(r, J, weight)
     return objective, r, J, A, g
 
 
@@ -251,11 +250,11 @@ def _remaining(step, previous, consecutive):
     per iteration, the distance left is about :math:`\|D\delta_k\|\,q/(1 -
     q)`: tiny after a quadratic (Gauss--Newton) step, of the order of the step
     under linear convergence (a large-residual fit). Without a previous
-    Gauss--Newton step to compare, the step itself.
+    Gauss--Newton step to compare, the step itself (numpy errors are off in
+    the iterations).
     """
-    with np.errstate(all="ignore"):
-        q = np.sqrt(step / previous)
-        estimate = step * (q / (1 - q)) ** 2
+    q = np.sqrt(step / previous)
+    estimate = step * (q / (1 - q)) ** 2
     return np.where(consecutive & (q < 1), estimate, step)
 
 
@@ -263,8 +262,8 @@ def _gradient_size(A, g):
     r""":math:`\max_j |g_j| / \sqrt{A_{jj}}` per row (0 for a zero column)."""
     n, q = g.shape
     diag = A.reshape(n, q * q)[:, :: q + 1]
-    with np.errstate(all="ignore"):
-        return np.nan_to_num(np.abs(g) / np.sqrt(diag), nan=0.0).max(axis=1)
+    size = np.abs(g) / np.sqrt(diag)
+    return np.where(np.isnan(size), 0.0, size).max(axis=1)
 
 
 def levenberg_marquardt(
@@ -302,7 +301,8 @@ def levenberg_marquardt(
     lower, upper = batch.lower[rows][:, free], batch.upper[rows][:, free]
     theta = np.clip(full[:, free], lower, upper)
     data = batch.data(rows)
-    objective, r, J, A, g = _evaluate(batch, full, theta, data)
+    with np.errstate(all="ignore"):
+        objective, r, J, A, g = _evaluate(batch, full, theta, data)
     out = {
         "params": full,
         "objective": objective,
@@ -318,10 +318,18 @@ def levenberg_marquardt(
     go = np.flatnonzero(out["status"] == MAX_NFEV)
     state = _State(go, theta, lower, upper, full, rows, objective, r, J, A, g)
     state.data = data[go]
-    n_curves = int(rows.max()) + 1 if n else 0
+    with np.errstate(all="ignore"):  # trial steps may probe extreme parameters
+        _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at)
+    return out
+
+
+def _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at):
+    """The iterations of :func:`levenberg_marquardt` (numpy errors ignored)."""
+    free = batch.free
+    n_curves = int(rows.max()) + 1 if rows.size else 0
     first = np.full(n_curves, np.inf)  # iteration of a curve's first convergence
     best = np.full(n_curves, np.inf)  # and its lowest converged objective
-    several = n_curves < n  # some curve has several starts: prune
+    several = n_curves < rows.size  # some curve has several starts: prune
     for iteration in range(1, max_nfev + 1):
         if state.size == 0:
             break
@@ -345,7 +353,6 @@ def levenberg_marquardt(
             finished[:] = True
         if finished.any():
             state.store(out, finished, status, iteration, free)
-    return out
 
 
 class _State:
@@ -453,8 +460,7 @@ def _iterate(batch, state, tol):
     state.last_gauss_newton = gauss_newton
     # Nielsen: damping * max(1/3, 1 - (2 rho - 1)^3) if kept (rho > 0, so the
     # factor is at most 2), damping * nu if not
-    with np.errstate(all="ignore"):
-        gain = np.clip(2 * (reduction / predicted) - 1, -1.0, 1.0)
+    gain = np.clip(2 * (reduction / predicted) - 1, -1.0, 1.0)
     shrink = np.maximum(1 / 3, 1 - gain * gain * gain)  # nan where rho is
     state.damping = damping * np.where(
         accepted, np.where(shrink > 0, shrink, 1.0), state.nu
