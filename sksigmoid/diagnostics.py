@@ -8,14 +8,17 @@ layer by layer, what that pass computed: the gradients
 differentiates anything itself.
 """
 
+import math
 import threading
+import warnings
+from contextlib import contextmanager
 from copy import copy
 from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
 from sklearn.utils import Bunch
-from sklearn.utils._param_validation import HasMethods, Interval
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
@@ -30,7 +33,7 @@ from ._activations import (
     saturated_mask,
 )
 from ._network import Network, ParameterVector, running_statistics
-from .mlp import DeepSigmoidMLP
+from .mlp import DeepSigmoidMLP, DeepSigmoidMLPRegressor
 
 __all__ = ["GradientDiagnostics"]
 
@@ -38,15 +41,53 @@ __all__ = ["GradientDiagnostics"]
 FEATURES = ("saturation", "mean_activation", "sensitivity")
 
 
+#: Floating-point errors that the measurements handle themselves: overflow
+#: is detected from the results (and reported, see :func:`overflow_report`),
+#: never left to numpy's RuntimeWarning.
+_QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore", "under": "ignore"}
+
+
+@contextmanager
+def recorded_floating_point_errors():
+    """Collect, instead of warning about, numpy's floating-point errors inside.
+
+    Yields the list that receives the kind ("overflow", "invalid value",
+    "divide by zero") of each error numpy reports; underflow is ignored. Only
+    this context is affected (:func:`numpy.errstate`), and a nested
+    ``errstate`` that ignores its own errors keeps doing so.
+    """
+    errors = []
+
+    def record(kind, flag):
+        errors.append(kind)
+
+    with np.errstate(
+        over="call", invalid="call", divide="call", under="ignore", call=record
+    ):
+        yield errors
+
+
 def mean_and_std(H):
     r"""Mean and standard deviation of all entries, :math:`\sqrt{\overline{h^2} - \bar h^2}`.
 
     Two reductions and no temporary array: this runs on every hidden layer of
-    every measurement.
+    every measurement. When the squares overflow (activations beyond
+    :math:`10^{154}` in float64, :math:`10^{19}` in float32) both are
+    computed again from ``H / max|H|``; they are not finite only when ``H``
+    is not.
     """
-    mean = H.mean(dtype=np.float64)
-    mean_square = float(np.vdot(H, H)) / H.size
-    return mean, np.sqrt(max(mean_square - mean * mean, 0.0))
+    with np.errstate(**_QUIET):
+        mean = float(H.mean(dtype=np.float64))
+        mean_square = float(np.vdot(H, H)) / H.size
+    if math.isfinite(mean) and math.isfinite(mean_square):
+        return mean, math.sqrt(max(mean_square - mean * mean, 0.0))
+    scale = float(np.max(np.abs(H)))
+    if not math.isfinite(scale):
+        return mean, math.nan
+    scaled = H.astype(np.float64) / scale
+    mean = float(scaled.mean())
+    variance = max(float(np.vdot(scaled, scaled)) / H.size - mean * mean, 0.0)
+    return mean * scale, math.sqrt(variance) * scale
 
 
 def dead_fraction(pre_activations, activation_name):
@@ -104,20 +145,89 @@ def measure_gradients(network, params, X, Y, *, saturation_eps):
         layer), and the :func:`activation_statistics` of the hidden layers.
     """
     running = running_statistics(params) if network.batch_norm else None
-    forward = network.forward(params, X, training=True, running=running)
-    stats = activation_statistics(forward, network.activation.name, saturation_eps)
-    backward = network.backward(params, forward, Y)
-    return Bunch(
+    with recorded_floating_point_errors() as errors:
+        forward = network.forward(params, X, training=True, running=running)
+        stats = activation_statistics(forward, network.activation.name, saturation_eps)
+        backward = network.backward(params, forward, Y)
+    measured = Bunch(
         gradient_norms=_norms(backward.grads.coefs),
         bias_gradient_norms=_norms(backward.grads.intercepts),
         delta_norms=_norms(backward.deltas),
+        overflow=None,
         **stats,
+    )
+    finite = all(np.isfinite(measured[name]).all() for name in _MEASURED_STATISTICS)
+    if errors or not finite:
+        measured.overflow = overflow_report(forward, backward.deltas, X.dtype)
+    return measured
+
+
+_MEASURED_STATISTICS = ("gradient_norms", "delta_norms", "mean", "std")
+
+
+def overflow_report(forward, deltas, dtype):
+    """Where a forward and backward pass left the finite numbers of ``dtype``.
+
+    Returns
+    -------
+    str
+        The first layer (from the input) whose pre-activations are not
+        finite, else the first layer (from the output) whose back-propagated
+        error is not, else that an intermediate result overflowed; with the
+        largest finite number of ``dtype``.
+    """
+    n_layers = len(forward.pre_activations)
+
+    def layer_name(k):
+        return "the output layer" if k == n_layers - 1 else f"hidden layer {k + 1}"
+
+    largest = f"the largest {np.dtype(dtype).name} is {np.finfo(dtype).max:.3g}"
+    for k, Z in enumerate(forward.pre_activations):
+        if not np.isfinite(Z).all():
+            return f"the pre-activations of {layer_name(k)} overflow ({largest})"
+    for k in reversed(range(len(deltas))):
+        if not np.isfinite(deltas[k]).all():
+            return f"the back-propagated error at {layer_name(k)} overflows ({largest})"
+    return (
+        f"an intermediate result overflows ({largest}), such as the variance "
+        "of batch normalisation, although every pre-activation and error is finite"
     )
 
 
 def _norms(arrays):
-    """Frobenius (or Euclidean) norm of each array, in float64."""
-    return np.array([np.linalg.norm(a.astype(np.float64, copy=False)) for a in arrays])
+    """Frobenius (or Euclidean) norm of each array, in float64 (see :func:`_norm`)."""
+    return np.array([_norm(a) for a in arrays])
+
+
+def _norm(a):
+    """Frobenius norm, computed from ``a / max|a|`` when the squares overflow.
+
+    ``inf`` only when the norm itself exceeds the largest float64 or ``a``
+    holds an ``inf``; ``nan`` when ``a`` holds a ``nan``.
+    """
+    a = a.astype(np.float64, copy=False)
+    with np.errstate(**_QUIET):
+        norm = float(np.linalg.norm(a))
+        if math.isfinite(norm) or a.size == 0:
+            return norm
+        scale = float(np.max(np.abs(a)))
+        if not math.isfinite(scale):
+            return math.nan if np.isnan(a).any() else math.inf
+        return float(np.linalg.norm(a / scale)) * scale
+
+
+def _row_reduction(reduce, H):
+    """``reduce(H, axis=1)`` in float64, from ``row / max|row|`` for the rows
+    where it overflows (``reduce`` is a positively homogeneous reduction: the
+    mean, or the Euclidean norm)."""
+    with np.errstate(**_QUIET):
+        values = reduce(H.astype(np.float64, copy=False), axis=1)
+        bad = ~np.isfinite(values)
+        if bad.any():
+            rows = H[bad].astype(np.float64)
+            scale = np.max(np.abs(rows), axis=1, keepdims=True)
+            values[bad] = reduce(rows / scale, axis=1) * scale[:, 0]
+    return values
 
 
 def fold_batch_norm(network, params, running):
@@ -169,16 +279,21 @@ def output_sensitivities(network, params, X):
     -------
     forward : Forward
         The inference-mode forward pass of ``X``.
+    backward : Backward
+        The backward pass of the output error.
     sensitivities : list of ndarray of shape (n_samples,)
+    overflowed : bool
+        Whether numpy reported a floating-point error in the two passes.
     """
-    forward = network.forward(params, X)
-    error = output_sensitivity_error(forward.output, network.output)
-    backward = network.backward(params, forward, None, output_error=error)
+    with recorded_floating_point_errors() as errors:
+        forward = network.forward(params, X)
+        error = output_sensitivity_error(forward.output, network.output)
+        backward = network.backward(params, forward, None, output_error=error)
     n_hidden = len(params.coefs) - 1
-    return forward, [
-        np.linalg.norm(delta.astype(np.float64, copy=False), axis=1)
-        for delta in backward.deltas[:n_hidden]
+    sensitivities = [
+        _row_reduction(np.linalg.norm, delta) for delta in backward.deltas[:n_hidden]
     ]
+    return forward, backward, sensitivities, bool(errors)
 
 
 _WARM = threading.local()
@@ -245,12 +360,47 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
     It needs no target, uses the inference-mode network (running batch-norm
     statistics) and treats each sample on its own.
 
+    **The verdict** reads every layer. With :math:`g_l = \|\partial
+    L/\partial W_l\|_F` (``gradient_norms_``, the output layer last) and
+    :math:`e_l = \|\delta_l\|_F` (``delta_norms_``, the back-propagated
+    error, in units of which the output error :math:`e_L` is the source of
+    every gradient), it takes the extreme ratios over every span of layers
+    :math:`l < m`, the output layer included,
+
+    .. math::
+        r^g_{\min} = \min_{l<m} g_l / g_m, \quad
+        r^g_{\max} = \max_{l<m} g_l / g_m, \qquad
+        r^e_{\min},\ r^e_{\max} \text{ alike for } e,
+
+    products of the per-layer gains :math:`g_l/g_{l+1}` (``layer_gains_``),
+    so that a fall spread over many layers counts as much as a fall at one.
+
+    * "vanishing": :math:`r^g_{\min}` or :math:`r^e_{\min}` below
+      ``vanishing_threshold`` (the gradient, or the error that carries it,
+      falls toward the input), or a hidden layer's :math:`g_l` at most
+      ``min_gradient_norm`` (by default: no gradient at all). The error
+      ratio sees the *uniformly silent* network, whose :math:`g_l` are equal
+      but tiny because its activations shrink forward as fast as its error
+      shrinks backward (ReLU with the "standard" initialisation).
+    * "exploding": :math:`r^g_{\max}` or :math:`r^e_{\max}` above
+      ``exploding_threshold``, or some :math:`g_l` above
+      ``max_gradient_norm`` or not finite (the absolute scale: a deep ReLU
+      network with too large weights has equal but enormous :math:`g_l`),
+      or the pass overflowed (``overflow_``, with a warning).
+    * "saturated", "dead units": some hidden layer above
+      ``saturation_threshold``, ``dead_threshold``.
+
+    The verdicts are independent and can apply together. They judge the flow
+    of the gradient; a network at a minimum of its loss has small gradients
+    for another reason, so measure at initialisation (``max_iter=0``) or
+    during training.
+
     Parameters
     ----------
     estimator : DeepSigmoidMLP or DeepSigmoidMLPRegressor, default=None
         The network to diagnose; ``None`` means ``DeepSigmoidMLP()``. To
         measure a network at initialisation (the state Glorot & Bengio 2010
-        studied), give it ``max_iter=0``.
+        studied), give it ``max_iter=0``. Any other estimator is refused.
     prefit : bool, default=False
         Whether ``estimator`` is already fitted; it is then used as it is
         (``estimator_`` is ``estimator`` itself). Otherwise ``fit`` fits a
@@ -263,15 +413,34 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         :math:`|z| > 4.6`, where :math:`\sigma'(z) < 0.01` (the definition the
         MLP's ``gradient_history_`` uses).
     vanishing_threshold : float, default=0.01
-        Verdict "vanishing" when ``vanishing_ratio_`` is below it.
+        Verdict "vanishing" when ``min_gradient_ratio_`` or
+        ``min_delta_ratio_`` is below it.
     exploding_threshold : float, default=100.0
-        Verdict "exploding" when ``vanishing_ratio_`` is above it.
+        Verdict "exploding" when ``max_gradient_ratio_`` or
+        ``max_delta_ratio_`` is above it.
+    min_gradient_norm : float, default=0.0
+        Verdict "vanishing" when some hidden layer's
+        :math:`\|\partial L/\partial W_l\|_F` is at most this; 0 means a
+        hidden layer that receives no gradient at all.
+    max_gradient_norm : float, default=1e6
+        Verdict "exploding" when some layer's
+        :math:`\|\partial L/\partial W_l\|_F` is above this or not finite.
+        For the mean loss of standardised features and targets the norms are
+        of order 1 or below, and a gradient of :math:`10^6` moves the
+        weights by more than their own size at any usual learning rate;
+        targets in large units (regression) scale every gradient with them.
     saturation_threshold : float, default=0.5
         Verdict "saturated" when some hidden layer has more than this share of
         saturated activations.
     dead_threshold : float, default=0.5
         Verdict "dead units" when some hidden layer has more than this share
         of dead units.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the network that ``fit`` builds: the default
+        ``DeepSigmoidMLP``, or the clone of ``estimator`` when its own
+        ``random_state`` is None (an estimator's own seed is kept). An int
+        makes ``fit`` bit-identical from call to call. Unused with
+        ``prefit=True``.
 
     Attributes
     ----------
@@ -300,10 +469,24 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
     vanishing_ratio_ : float
         ``gradient_norms_[0] / gradient_norms_[n_hidden_layers - 1]``: first
         hidden layer over last hidden layer (``inf`` if only the last is 0,
-        ``nan`` if both are).
+        ``nan`` if both are). Descriptive; the verdict uses every layer.
+    layer_gains_ : ndarray of shape (n_layers - 1,)
+        ``gradient_norms_[l] / gradient_norms_[l + 1]``: the factor by which
+        the gradient norm changes from one weight layer to the one before it
+        (the last entry: last hidden layer over the output layer).
+    min_gradient_ratio_, max_gradient_ratio_ : float
+        :math:`\min` and :math:`\max` over :math:`l < m` of
+        ``gradient_norms_[l] / gradient_norms_[m]``, over the layers whose
+        norm is positive and finite (``nan`` when fewer than two are).
+    min_delta_ratio_, max_delta_ratio_ : float
+        The same for ``delta_norms_``.
+    overflow_ : str or None
+        Where the measured pass left the finite numbers of the network's
+        dtype (a warning says so too), or None when it did not.
     diagnosis_ : str
         The verdicts that apply, comma-separated, among "vanishing",
-        "exploding", "saturated", "dead units"; "healthy" if none does.
+        "exploding", "saturated", "dead units"; "healthy" if none does
+        (see the rules above).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -328,13 +511,16 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "estimator": [HasMethods(["fit"]), None],
+        "estimator": [DeepSigmoidMLP, DeepSigmoidMLPRegressor, None],
         "prefit": ["boolean"],
         "saturation_eps": [Interval(Real, 0, 0.5, closed="both")],
         "vanishing_threshold": [Interval(Real, 0, None, closed="neither")],
         "exploding_threshold": [Interval(Real, 0, None, closed="neither")],
+        "min_gradient_norm": [Interval(Real, 0, None, closed="left")],
+        "max_gradient_norm": [Interval(Real, 0, None, closed="neither")],
         "saturation_threshold": [Interval(Real, 0, 1, closed="both")],
         "dead_threshold": [Interval(Real, 0, 1, closed="both")],
+        "random_state": ["random_state"],
     }
 
     # the network at initialisation: the checks exercise the transformer, and
@@ -351,16 +537,22 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         saturation_eps=SATURATION_EPS,
         vanishing_threshold=0.01,
         exploding_threshold=100.0,
+        min_gradient_norm=0.0,
+        max_gradient_norm=1e6,
         saturation_threshold=0.5,
         dead_threshold=0.5,
+        random_state=None,
     ):
         self.estimator = estimator
         self.prefit = prefit
         self.saturation_eps = saturation_eps
         self.vanishing_threshold = vanishing_threshold
         self.exploding_threshold = exploding_threshold
+        self.min_gradient_norm = min_gradient_norm
+        self.max_gradient_norm = max_gradient_norm
         self.saturation_threshold = saturation_threshold
         self.dead_threshold = dead_threshold
+        self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y):
@@ -402,11 +594,29 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         self.saturation_ = measured.saturation
         self.dead_fraction_ = measured.dead_fraction
         self.vanishing_ratio_ = vanishing_ratio(self.gradient_norms_)
+        self.layer_gains_ = layer_gains(self.gradient_norms_)
+        self.min_gradient_ratio_, self.max_gradient_ratio_ = span_ratios(
+            self.gradient_norms_
+        )
+        self.min_delta_ratio_, self.max_delta_ratio_ = span_ratios(self.delta_norms_)
+        self.overflow_ = measured.overflow
         self.diagnosis_ = self._diagnose()
+        if self.overflow_ is not None:
+            warnings.warn(
+                "The network's forward and backward pass over X overflow: "
+                f"{self.overflow_}, so the measurements are not reliable (some "
+                f"may be inf or nan); diagnosis {self.diagnosis_!r}. Scale the "
+                "features, use smaller initial weights, or measure the network "
+                "in float64.",
+                UserWarning,
+            )
         return self
 
     def _fitted_estimator(self, X, y):
-        estimator = DeepSigmoidMLP() if self.estimator is None else self.estimator
+        if self.estimator is None:
+            estimator = DeepSigmoidMLP(random_state=self.random_state)
+        else:
+            estimator = self.estimator
         if self.prefit:
             check_is_fitted(estimator)
             if estimator.n_features_in_ != X.shape[1]:
@@ -415,13 +625,28 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
                     f"fitted with {estimator.n_features_in_}."
                 )
             return estimator
-        return clone(estimator).fit(X, y)
+        estimator = clone(estimator)
+        if estimator.random_state is None:
+            estimator.set_params(random_state=self.random_state)
+        return estimator.fit(X, y)
 
     def _diagnose(self):
-        ratio = self.vanishing_ratio_
+        norms = self.gradient_norms_
+        vanishing = (
+            np.any(norms[:-1] <= self.min_gradient_norm)
+            or self.min_gradient_ratio_ < self.vanishing_threshold
+            or self.min_delta_ratio_ < self.vanishing_threshold
+        )
+        exploding = (
+            self.overflow_ is not None
+            or not np.isfinite(norms).all()
+            or np.max(norms) > self.max_gradient_norm
+            or self.max_gradient_ratio_ > self.exploding_threshold
+            or self.max_delta_ratio_ > self.exploding_threshold
+        )
         verdicts = [
-            ("vanishing", not ratio >= self.vanishing_threshold),
-            ("exploding", ratio > self.exploding_threshold),
+            ("vanishing", vanishing),
+            ("exploding", exploding),
             ("saturated", np.max(self.saturation_) > self.saturation_threshold),
             ("dead units", np.max(self.dead_fraction_) > self.dead_threshold),
         ]
@@ -445,14 +670,24 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
         network, params = fold_batch_norm(*_network_parts(self.estimator_))
-        forward, sensitivities = output_sensitivities(
-            network, params, X.astype(params.flat.dtype, copy=False)
+        dtype = params.flat.dtype
+        forward, backward, sensitivities, overflowed = output_sensitivities(
+            network, params, X.astype(dtype, copy=False)
         )
         columns = []
         for H, sensitivity in zip(forward.activations, sensitivities, strict=True):
             saturated = saturated_mask(H, network.activation.name, self.saturation_eps)
-            columns += [saturated.mean(axis=1), H.mean(axis=1), sensitivity]
-        return np.column_stack(columns).astype(np.float64, copy=False)
+            columns += [saturated.mean(axis=1), _row_reduction(np.mean, H), sensitivity]
+        features = np.column_stack(columns).astype(np.float64, copy=False)
+        n_bad = np.count_nonzero(~np.isfinite(features).all(axis=1))
+        if overflowed or n_bad:
+            raise FloatingPointError(
+                "The network's forward and backward pass over X overflow: "
+                f"{overflow_report(forward, backward.deltas, dtype)}; the features "
+                f"of {n_bad} of the {len(features)} samples are not finite. Scale "
+                "the features, use smaller weights, or fit the network in float64."
+            )
+        return features
 
     def get_feature_names_out(self, input_features=None):
         """Names ``layer{k}_saturation``, ``layer{k}_mean_activation``, ...
@@ -493,4 +728,29 @@ def vanishing_ratio(gradient_norms):
     first, last = gradient_norms[0], gradient_norms[len(gradient_norms) - 2]
     if last == 0:
         return np.inf if first > 0 else np.nan
-    return float(first / last)
+    with np.errstate(**_QUIET):
+        return float(np.float64(first) / last)
+
+
+def layer_gains(norms):
+    """``norms[l] / norms[l + 1]`` for consecutive layers (0/0 is nan, x/0 inf)."""
+    norms = np.asarray(norms, dtype=np.float64)
+    with np.errstate(**_QUIET):
+        return norms[:-1] / norms[1:]
+
+
+def span_ratios(norms):
+    r"""Smallest and largest :math:`n_l / n_m` over :math:`l < m`.
+
+    Over the entries of ``norms`` that are positive and finite (zeros and
+    overflow are verdicts of their own); ``(nan, nan)`` when fewer than two
+    are. Computed in one pass from the running minimum and maximum.
+    """
+    norms = np.asarray(norms, dtype=np.float64)
+    usable = norms[np.isfinite(norms) & (norms > 0)]
+    if usable.size < 2:
+        return math.nan, math.nan
+    with np.errstate(**_QUIET):
+        lowest = np.minimum.accumulate(usable)[:-1] / usable[1:]
+        highest = np.maximum.accumulate(usable)[:-1] / usable[1:]
+    return float(lowest.min()), float(highest.max())

@@ -26,6 +26,12 @@ one-step Jacobians :math:`J_t = \partial s_t / \partial s_{t-1}` from the end:
     G_T = I, \qquad G_k = \frac{\partial s_T}{\partial s_k} = G_{k+1} J_{k+1},
 
 which is reverse-mode differentiation carrying every output direction at once.
+
+Floating-point limits are handled, not left to numpy's RuntimeWarning: a state
+that overflows raises a :class:`FloatingPointError` naming the step, and the
+products :math:`G_k` are carried as a matrix of largest entry near 1 times a
+power of two, so that norms beyond the largest float64 come out as ``inf``
+(and below the smallest as 0), never as ``nan`` or a failed SVD.
 """
 
 from dataclasses import dataclass
@@ -194,13 +200,30 @@ def run_cell(cell, X, state):
         :math:`s_0, \\dots, s_T`.
     caches : list
         Per step, what :meth:`state_jacobian` needs.
+
+    Raises
+    ------
+    FloatingPointError
+        When a state is not finite (it overflowed float64), naming the step.
     """
     states, caches = [state], []
-    for x in X:
-        state, cache = cell.step(x, state)
-        states.append(state)
-        caches.append(cache)
-    return np.array(states), caches
+    with np.errstate(over="ignore", invalid="ignore"):
+        for x in X:
+            state, cache = cell.step(x, state)
+            states.append(state)
+            caches.append(cache)
+    states = np.array(states)
+    finite = np.isfinite(states).all(axis=1)
+    if not finite.all():
+        step = int(np.argmin(finite))
+        raise FloatingPointError(
+            f"The state of the {type(cell).__name__} (activation="
+            f"{cell.activation!r}) overflows float64 at step {step} of "
+            f"{len(X)}: an unbounded activation with recurrent weights of "
+            "spectral radius above 1 grows geometrically. Use a bounded "
+            "activation (tanh, sigmoid), a smaller weight_scale, or fewer steps."
+        )
+    return states, caches
 
 
 def backpropagate_state_jacobians(cell, caches):
@@ -209,14 +232,39 @@ def backpropagate_state_jacobians(cell, caches):
     Returns
     -------
     ndarray of shape (n_steps + 1, state_size, state_size)
-        ``G[k]``, with ``G[T]`` the identity.
+        ``G[k]``, with ``G[T]`` the identity; entries beyond the largest
+        float64 are ``±inf`` (see :func:`_scaled_products`).
     """
-    G = np.eye(cell.state_size)
-    products = [G]
+    mantissas, exponents = _scaled_products(cell, caches)
+    with np.errstate(over="ignore", under="ignore"):
+        return np.ldexp(mantissas, exponents[:, None, None])
+
+
+def _scaled_products(cell, caches):
+    r""":math:`G_k = M_k 2^{e_k}`, with :math:`\max |M_k|` in :math:`[1/2, 1)`.
+
+    Scaling by a power of two is exact, so :math:`M_k 2^{e_k}` equals the plain
+    product wherever that is representable, and the exponent carries it
+    beyond: the plain product overflows to ``inf`` (then ``inf - inf`` gives
+    ``nan``) after a few hundred steps of a chaotic RNN.
+
+    Returns
+    -------
+    mantissas : ndarray of shape (n_steps + 1, state_size, state_size)
+    exponents : ndarray of int of shape (n_steps + 1,)
+    """
+    M, exponent = np.eye(cell.state_size), 0
+    mantissas, exponents = [M], [0]
     for cache in reversed(caches):
-        G = G @ cell.state_jacobian(cache)
-        products.append(G)
-    return np.array(products[::-1])
+        M = M @ cell.state_jacobian(cache)
+        largest = np.max(np.abs(M))
+        if largest > 0:
+            _, shift = np.frexp(largest)
+            M = np.ldexp(M, -shift)
+            exponent += int(shift)
+        mantissas.append(M)
+        exponents.append(exponent)
+    return np.array(mantissas[::-1]), np.array(exponents[::-1])
 
 
 def _init_cell(
@@ -353,13 +401,13 @@ def recurrent_gradient_flow(
     )
     inputs = rng.standard_normal((n_steps, input_size))
     states, caches = run_cell(model, inputs, np.zeros(model.state_size))
-    G = backpropagate_state_jacobians(model, caches)
+    M, exponents = _scaled_products(model, caches)
     n = hidden_size
-    cell_norm = _spectral_norms(G[:, n:, n:]) if cell == "lstm" else None
+    cell_norm = _spectral_norms(M[:, n:, n:], exponents) if cell == "lstm" else None
     return Bunch(
         step=np.arange(n_steps + 1),
         lag=n_steps - np.arange(n_steps + 1),
-        hidden_norm=_spectral_norms(G[:, :n, :n]),
+        hidden_norm=_spectral_norms(M[:, :n, :n], exponents),
         cell_norm=cell_norm,
         model=model,
         inputs=inputs,
@@ -367,6 +415,11 @@ def recurrent_gradient_flow(
     )
 
 
-def _spectral_norms(matrices):
-    """Largest singular value of each matrix of a stack."""
-    return np.linalg.norm(matrices, ord=2, axis=(1, 2))
+def _spectral_norms(mantissas, exponents):
+    """Largest singular value of each matrix ``mantissas[k] * 2**exponents[k]``.
+
+    ``inf`` beyond the largest float64, 0 below the smallest.
+    """
+    norms = np.linalg.norm(mantissas, ord=2, axis=(1, 2))
+    with np.errstate(over="ignore", under="ignore"):
+        return np.ldexp(norms, exponents)

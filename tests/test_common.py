@@ -1,9 +1,12 @@
 """scikit-learn's estimator checks over every public estimator of sksigmoid.
 
 Estimators are found by :func:`sksigmoid.utils.discovery.all_estimators`, so a
-new estimator is checked without editing this file. An estimator class may set
-``_check_estimator_params`` (a dict of constructor parameters, e.g. fewer
-epochs to keep the checks fast); no check is marked as an expected failure.
+new estimator is checked without editing this file. Every estimator is checked
+as a user gets it, with its default parameters; a class may also set
+``_check_estimator_params`` (a dict of constructor parameters, e.g. a seeded,
+full-batch configuration under which sample weights and repeated rows give the
+same fit), and is then checked under those too. No check is marked as an
+expected failure.
 """
 
 import warnings
@@ -19,8 +22,18 @@ from sksigmoid.utils.discovery import all_estimators
 
 
 def _instances():
+    """Each estimator with its ``_check_estimator_params`` (or defaults)."""
     for _, Estimator in all_estimators():
         yield Estimator(**getattr(Estimator, "_check_estimator_params", {}))
+
+
+def _default_and_check_instances():
+    """Each estimator with its default parameters, then with its
+    ``_check_estimator_params`` when it has them."""
+    for _, Estimator in all_estimators():
+        yield Estimator()
+        if getattr(Estimator, "_check_estimator_params", None):
+            yield Estimator(**Estimator._check_estimator_params)
 
 
 def test_all_estimators_finds_the_public_estimators():
@@ -28,7 +41,13 @@ def test_all_estimators_finds_the_public_estimators():
     assert "SigmoidNeuronClassifier" in names
 
 
-@parametrize_with_checks(list(_instances()))
+def test_every_estimator_is_checked_with_its_default_parameters():
+    checked = {repr(estimator) for estimator in _default_and_check_instances()}
+    for name, _ in all_estimators():
+        assert f"{name}()" in checked
+
+
+@parametrize_with_checks(list(_default_and_check_instances()))
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)
 

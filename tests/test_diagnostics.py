@@ -528,9 +528,310 @@ def test_a_network_without_hidden_layers_is_refused(digits):
 
 @pytest.mark.parametrize(
     "params",
-    [{"saturation_eps": -0.1}, {"vanishing_threshold": 0}, {"estimator": "mlp"}],
+    [
+        {"saturation_eps": -0.1},
+        {"vanishing_threshold": 0},
+        {"exploding_threshold": -1.0},
+        {"min_gradient_norm": -1e-3},
+        {"max_gradient_norm": 0.0},
+        {"random_state": "zero"},
+        {"estimator": "mlp"},
+    ],
 )
 def test_invalid_parameters(params, digits):
     X, y = digits
     with pytest.raises(ValueError):
         GradientDiagnostics(**params).fit(X, y)
+
+
+# ---------------------------------------------------------------------------
+# Reproducibility (issue 13, item 5)
+# ---------------------------------------------------------------------------
+
+
+def test_random_state_makes_the_default_network_reproducible(digits):
+    X, y = digits[0][:120], digits[1][:120]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        first = GradientDiagnostics(random_state=0).fit(X, y)
+        second = GradientDiagnostics(random_state=0).fit(X, y)
+    assert first.estimator_.random_state == 0
+    np.testing.assert_array_equal(first.gradient_norms_, second.gradient_norms_)
+    np.testing.assert_array_equal(first.transform(X), second.transform(X))
+
+
+def test_random_state_seeds_the_clone_unless_the_network_has_its_own(digits):
+    X, y = digits
+    unseeded = DeepSigmoidMLP((8, 8), max_iter=0)
+    diagnostics = GradientDiagnostics(unseeded, random_state=3).fit(X, y)
+    assert diagnostics.estimator_.random_state == 3
+    assert unseeded.random_state is None  # the given estimator is left alone
+    reference = DeepSigmoidMLP((8, 8), max_iter=0, random_state=3).fit(X, y)
+    for W, W0 in zip(diagnostics.estimator_.coefs_, reference.coefs_, strict=True):
+        np.testing.assert_array_equal(W, W0)
+    seeded = DeepSigmoidMLP((8, 8), max_iter=0, random_state=5)
+    diagnostics = GradientDiagnostics(seeded, random_state=3).fit(X, y)
+    assert diagnostics.estimator_.random_state == 5
+
+
+# ---------------------------------------------------------------------------
+# The verdict, on networks built to show each one (issue 13, item 6)
+# ---------------------------------------------------------------------------
+
+
+def scaled_identity_network(
+    scales, n_features=4, dtype=np.float64, input_scale=1.0, seed=0
+):
+    r"""A ReLU network on positive data in which weight layer ``l`` multiplies by ``c_l``.
+
+    Hidden layers are ``c_l I``, the output layer ``c_L u`` (``u`` a unit
+    vector), biases 0. On positive inputs every unit is active, so ReLU is the
+    identity, no unit is dead or saturated, :math:`A_l = c_1 \cdots c_l X` and
+    :math:`\|\partial L/\partial W_l\|_F = K / c_l` for every weight layer with
+    one constant ``K``: the scales prescribe the gradient profile exactly, and
+    :math:`\|\delta_l\| / \|\delta_L\| = c_{l+1} \cdots c_L`.
+    """
+    rng = np.random.default_rng(seed)
+    X = (input_scale * rng.uniform(1, 2, size=(60, n_features))).astype(dtype)
+    y = np.arange(60) % 2
+    hidden = (n_features,) * (len(scales) - 1)
+    net = DeepSigmoidMLP(hidden, "relu", max_iter=0, random_state=0).fit(X, y)
+    for layer, scale in enumerate(scales[:-1]):
+        net.coefs_[layer] = (scale * np.eye(n_features)).astype(dtype)
+    net.coefs_[-1] = np.full((n_features, 1), scales[-1] / np.sqrt(n_features), dtype)
+    return net, X, y
+
+
+def diagnose(net, X, y, **params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        return GradientDiagnostics(net, prefit=True, **params).fit(X, y)
+
+
+def test_the_construction_prescribes_the_gradient_profile():
+    scales = np.array([0.5, 2.0, 1.0, 3.0, 0.25])
+    diagnostics = diagnose(*scaled_identity_network(scales))
+    products = diagnostics.gradient_norms_ * scales
+    np.testing.assert_allclose(products, products[0], rtol=1e-12)
+    np.testing.assert_allclose(
+        diagnostics.layer_gains_, scales[1:] / scales[:-1], rtol=1e-12
+    )
+    np.testing.assert_array_equal(diagnostics.dead_fraction_, 0)
+    np.testing.assert_array_equal(diagnostics.saturation_, 0)
+    assert diagnostics.diagnosis_ == "healthy"  # no ratio beyond 100 either way
+
+
+def test_a_flat_gradient_profile_is_healthy():
+    assert diagnose(*scaled_identity_network([1.0] * 6)).diagnosis_ == "healthy"
+
+
+def test_gradient_norms_growing_from_1e11_to_1e38_are_exploding():
+    # 10 weight layers, the gradient norm x 1000 per layer toward the input
+    scales = 10.0 ** (3 * np.arange(10))
+    diagnostics = diagnose(*scaled_identity_network(scales, input_scale=1e-97))
+    assert diagnostics.gradient_norms_[-1] == pytest.approx(1e11, rel=0.9)
+    assert diagnostics.gradient_norms_[0] == pytest.approx(1e38, rel=0.9)
+    assert diagnostics.diagnosis_ == "exploding"
+
+
+def test_uniformly_huge_gradients_are_exploding():
+    """70 ReLU layers of gain 3 in float32: every ‖∂L/∂W_l‖ near 1e33, ratio 1."""
+    net, X, y = scaled_identity_network([3.0] * 71, dtype=np.float32)
+    diagnostics = diagnose(net, X, y)
+    norms = diagnostics.gradient_norms_
+    assert np.all(norms > 1e32) and np.all(np.isfinite(norms))
+    assert diagnostics.vanishing_ratio_ == pytest.approx(1.0, rel=1e-3)
+    assert diagnostics.diagnosis_ == "exploding"
+
+
+@pytest.mark.parametrize("gain", [1.6, 3.5])
+def test_a_float32_70_layer_relu_network_with_large_weights_is_exploding(gain, digits):
+    X, y = digits[0].astype(np.float32), digits[1]
+    net = DeepSigmoidMLP((16,) * 70, "relu", max_iter=0, random_state=0).fit(X, y)
+    for W in net.coefs_:
+        W *= gain
+    diagnostics = diagnose(net, X, y)
+    assert diagnostics.gradient_norms_.min() > 1e10
+    assert "exploding" in diagnostics.diagnosis_
+
+
+def test_uniformly_silent_networks_are_not_healthy(digits):
+    # gain 0.3 per layer: ‖∂L/∂W_l‖ equal in every layer, the error shrinks
+    net, X, y = scaled_identity_network([0.3] * 31)
+    diagnostics = diagnose(net, X, y)
+    np.testing.assert_allclose(
+        diagnostics.gradient_norms_, diagnostics.gradient_norms_[0], rtol=1e-9
+    )
+    assert diagnostics.diagnosis_ == "vanishing"
+    # the documented silent network: ReLU, standard initialisation, 10 x 64
+    X, y = digits
+    silent = DeepSigmoidMLP(
+        (64,) * 10, "relu", weight_init="standard", max_iter=0, random_state=0
+    )
+    diagnostics = GradientDiagnostics(silent).fit(X, y)
+    assert np.ptp(np.log10(diagnostics.gradient_norms_)) < 1  # a flat profile
+    assert "vanishing" in diagnostics.diagnosis_
+
+
+def test_one_hidden_layer_is_judged_against_the_output_layer():
+    # the first / last hidden layer ratio of one hidden layer is always 1
+    assert diagnose(*scaled_identity_network([1e-3, 1.0])).diagnosis_ == "exploding"
+    assert diagnose(*scaled_identity_network([1e3, 1.0])).diagnosis_ == "vanishing"
+
+
+def test_a_vanishing_middle_layer_is_found():
+    """First and last hidden layers agree, the middle one gets 1e-4 of the gradient."""
+    diagnostics = diagnose(*scaled_identity_network([1.0, 1e4, 1.0, 1.0]))
+    assert diagnostics.vanishing_ratio_ == pytest.approx(1.0)
+    assert diagnostics.min_gradient_ratio_ == pytest.approx(1e-4)
+    # its weights, 1e4 I, also multiply the error on its way back by 1e4
+    assert diagnostics.max_delta_ratio_ == pytest.approx(1e4)
+    assert diagnostics.diagnosis_ == "vanishing, exploding"
+
+
+def test_dead_units_alone():
+    net, X, y = scaled_identity_network([1.0] * 5)
+    net.intercepts_[1][:3] = -100  # 3 of the 4 units of layer 2
+    diagnostics = diagnose(net, X, y)
+    assert diagnostics.dead_fraction_[1] == 0.75
+    assert diagnostics.diagnosis_ == "dead units"
+
+
+def test_absolute_thresholds_are_parameters():
+    net, X, y = scaled_identity_network([1.0] * 4)
+    norms = diagnose(net, X, y).gradient_norms_
+    ceiling = diagnose(net, X, y, max_gradient_norm=norms.max() / 2)
+    assert ceiling.diagnosis_ == "exploding"
+    floor = diagnose(net, X, y, min_gradient_norm=norms.min() * 2)
+    assert floor.diagnosis_ == "vanishing"
+
+
+def test_a_gradient_that_is_exactly_zero_is_vanishing():
+    net, X, y = scaled_identity_network([1.0] * 4)
+    net.coefs_[-1][:] = 0  # nothing reaches the hidden layers
+    diagnostics = diagnose(net, X, y)
+    np.testing.assert_array_equal(diagnostics.gradient_norms_[:-1], 0)
+    assert diagnostics.diagnosis_ == "vanishing"
+
+
+# ---------------------------------------------------------------------------
+# Clear errors (issue 13, item 7)
+# ---------------------------------------------------------------------------
+
+
+def test_an_estimator_that_is_not_a_deep_mlp_is_refused(digits):
+    from sksigmoid import SigmoidNeuronClassifier
+
+    X, y = digits
+    y = (y > 4).astype(int)
+    message = "DeepSigmoidMLP.*DeepSigmoidMLPRegressor"
+    with pytest.raises(ValueError, match=message):
+        GradientDiagnostics(SigmoidNeuronClassifier()).fit(X, y)
+    neuron = SigmoidNeuronClassifier(alpha=1.0).fit(X, y)
+    with pytest.raises(ValueError, match=message):
+        GradientDiagnostics(neuron, prefit=True).fit(X, y)
+
+
+def test_early_stopping_on_too_few_samples_names_the_validation_split():
+    X = np.random.default_rng(0).normal(size=(8, 3))
+    y = np.arange(8) % 2
+    with pytest.raises(ValueError, match="validation") as error:
+        DeepSigmoidMLP(early_stopping=True).fit(X, y)
+    message = str(error.value)
+    assert "validation_fraction=0.1" in message and "8 samples" in message
+    assert "early_stopping=False" in message
+
+
+# ---------------------------------------------------------------------------
+# No RuntimeWarning from numpy (issue 13, item 8)
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("activation", ["relu", "identity", "sigmoid"])
+def test_huge_inputs_give_finite_measurements_without_runtime_warnings(activation):
+    X, y = small_data("binary", n_samples=60)
+    net = DeepSigmoidMLP((4, 3), activation, max_iter=0, random_state=0).fit(X, y)
+    huge, large = diagnose(net, X * 1e300, y), diagnose(net, X * 1e250, y)
+    for name in ("gradient_norms_", "activation_mean_", "activation_std_"):
+        assert np.all(np.isfinite(getattr(huge, name))), name
+    if activation == "sigmoid":  # saturated: sigma'(z) is 0, and so the gradient
+        assert huge.diagnosis_ == "vanishing, saturated"
+    else:
+        assert huge.diagnosis_.startswith("exploding")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        features = huge.transform(X * 1e300)
+    assert np.all(np.isfinite(features))
+    if activation != "sigmoid":
+        # positively homogeneous network and a saturated output: norms and
+        # activations scale with the input, exactly
+        np.testing.assert_allclose(
+            huge.gradient_norms_, large.gradient_norms_ * 1e50, rtol=1e-9
+        )
+        np.testing.assert_allclose(
+            huge.activation_std_, large.activation_std_ * 1e50, rtol=1e-6
+        )
+
+
+def test_float32_activations_whose_squares_overflow():
+    """ReLU activations of 1e25 in float32: their squares overflow float32."""
+    net, X, y = scaled_identity_network([1e6] * 5, dtype=np.float32)
+    reference, X64, _ = scaled_identity_network([1e6] * 5)
+    diagnostics = diagnose(net, X, y)
+    expected = diagnose(reference, X64, y)
+    np.testing.assert_allclose(
+        diagnostics.activation_std_, expected.activation_std_, rtol=1e-5
+    )
+    np.testing.assert_allclose(
+        diagnostics.gradient_norms_, expected.gradient_norms_, rtol=1e-5
+    )
+
+
+@pytest.fixture
+def overflowing_network(digits):
+    """A float32 70-layer ReLU network whose activations overflow float32."""
+    X, y = digits[0].astype(np.float32), digits[1]
+    net = DeepSigmoidMLP((16,) * 70, "relu", max_iter=0, random_state=0).fit(X, y)
+    for W in net.coefs_:
+        W *= 4
+    return net, X, y
+
+
+def test_predict_proba_of_an_overflowing_network_raises(overflowing_network):
+    net, X, _ = overflowing_network
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for method in (net.predict_proba, net.predict, net.decision_function):
+            with pytest.raises(FloatingPointError, match="float32"):
+                method(X)
+
+
+def test_diagnostics_of_an_overflowing_network_warn_and_say_exploding(
+    overflowing_network,
+):
+    net, X, y = overflowing_network
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(UserWarning, match="overflow.*float32"):
+            diagnostics = GradientDiagnostics(net, prefit=True).fit(X, y)
+        assert diagnostics.diagnosis_.startswith("exploding")
+        with pytest.raises(FloatingPointError, match="float32"):
+            diagnostics.transform(X)
+
+
+def test_an_overflow_that_leaves_finite_numbers_is_reported():
+    """Batch norm of 1e300-sized pre-activations: the variance overflows to inf,
+    the normalised activations become 0 and every gradient 0 -- finite, and
+    wrong."""
+    X, y = small_data("binary", n_samples=60)
+    net = DeepSigmoidMLP(
+        (4, 3), "relu", batch_norm=True, max_iter=0, random_state=0
+    ).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.warns(UserWarning, match="batch normalisation"):
+            diagnostics = GradientDiagnostics(net, prefit=True).fit(X * 1e300, y)
+    assert np.all(np.isfinite(diagnostics.gradient_norms_))
+    assert diagnostics.overflow_ is not None
+    assert "exploding" in diagnostics.diagnosis_
+    assert GradientDiagnostics(net, prefit=True).fit(X, y).overflow_ is None

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 
 from sksigmoid import GradientFlowDisplay, TrainingDynamicsDisplay
 
@@ -72,8 +73,90 @@ def test_training_dynamics_needs_history():
     class Untracked:
         gradient_history_ = None
 
-    with pytest.raises(ValueError, match="track_gradients=True"):
+    with pytest.raises(ValueError, match="DeepSigmoidMLP.*track_gradients=True"):
         TrainingDynamicsDisplay.from_estimator(Untracked())
+
+
+@pytest.fixture(scope="module")
+def small_digits():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return X[:100] / 16, y[:100]
+
+
+def test_training_dynamics_of_an_untrained_network_says_why(small_digits):
+    from sksigmoid import DeepSigmoidMLP
+
+    X, y = small_digits
+    untrained = DeepSigmoidMLP((4,), max_iter=0, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="max_iter=0") as error:
+        TrainingDynamicsDisplay.from_estimator(untrained)
+    assert "track_gradients" not in str(error.value)
+    untracked = DeepSigmoidMLP((4,), max_iter=2, track_gradients=False)
+    with pytest.warns(ConvergenceWarning):
+        untracked.fit(X, y)
+    with pytest.raises(ValueError, match="track_gradients=False"):
+        TrainingDynamicsDisplay.from_estimator(untracked)
+    with pytest.raises(NotFittedError):
+        TrainingDynamicsDisplay.from_estimator(DeepSigmoidMLP())
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"gradient_norms": []}, "at least one network"),
+        ({"gradient_norms": [[1.0, 2.0], []]}, r"gradient_norms\[1\] is empty"),
+        ({"gradient_norms": [1e-3, 1e-2, 1.0]}, r"one 1-D array.*\[norms\]"),
+        ({"gradient_norms": [np.ones((2, 2))]}, "one 1-D array"),
+        ({"gradient_norms": [[1.0], [2.0]], "names": ["a"]}, "1 names for 2"),
+    ],
+)
+def test_gradient_flow_display_refuses_empty_or_mismatched_input(params, message):
+    with pytest.raises(ValueError, match=message):
+        GradientFlowDisplay(**params).plot()
+    assert not plt.get_fignums()  # no empty figure left behind
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"gradient_norms": np.ones((0, 3))}, "at least one epoch"),
+        ({"gradient_norms": np.ones(3)}, r"\(n_epochs, n_layers\)"),
+        (
+            {"gradient_norms": np.ones((4, 3)), "saturation": np.ones((3, 2))},
+            r"saturation.*\(4, 2\).*\(3, 2\)",
+        ),
+        (
+            {"gradient_norms": np.ones((4, 3)), "saturation": np.ones((4, 3))},
+            r"\(4, 2\)",
+        ),
+    ],
+)
+def test_training_dynamics_display_refuses_mismatched_input(params, message):
+    with pytest.raises(ValueError, match=message):
+        TrainingDynamicsDisplay(**params).plot()
+    assert not plt.get_fignums()
+
+
+def test_from_diagnostics_and_from_estimator_check_their_input(small_digits):
+    from sksigmoid import DeepSigmoidMLP, GradientDiagnostics
+
+    X, y = small_digits
+    net = DeepSigmoidMLP((4,), max_iter=0, random_state=0).fit(X, y)
+    with pytest.raises(ValueError, match="at least one"):
+        GradientFlowDisplay.from_diagnostics({})
+    with pytest.raises(ValueError, match="at least one"):
+        GradientFlowDisplay.from_estimator([], X, y)
+    with pytest.raises(NotFittedError):
+        GradientFlowDisplay.from_diagnostics(GradientDiagnostics(net))
+    with pytest.raises(ValueError, match="GradientDiagnostics"):
+        GradientFlowDisplay.from_diagnostics(net)
+    with pytest.raises(ValueError, match="keys"):
+        GradientFlowDisplay.from_estimator({"a": net}, X, y, names=["b"])
+    with pytest.raises(ValueError, match="2 names for 1"):
+        GradientFlowDisplay.from_estimator(net, X, y, names=["a", "b"])
+    assert not plt.get_fignums()
 
 
 def test_matplotlib_missing_gives_a_clear_error(monkeypatch):
@@ -86,7 +169,6 @@ def test_matplotlib_missing_gives_a_clear_error(monkeypatch):
 
 def test_displays_from_fitted_networks():
     from sklearn.datasets import load_digits
-    from sklearn.exceptions import ConvergenceWarning
 
     from sksigmoid import DeepSigmoidMLP, GradientDiagnostics
 

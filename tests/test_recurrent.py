@@ -1,5 +1,7 @@
 """Backpropagation through time of the recurrent cells, against finite differences."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -117,3 +119,49 @@ def test_without_recurrent_weights_only_the_last_step_matters():
     result = recurrent_gradient_flow("rnn", weight_scale=0.0, n_steps=5, random_state=0)
     np.testing.assert_array_equal(result.hidden_norm[:-1], 0.0)
     assert result.hidden_norm[-1] == 1.0
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"cell": "rnn", "activation": "relu", "weight_scale": 10.0, "n_steps": 400},
+        {"cell": "rnn", "activation": "identity", "weight_scale": 3.0, "n_steps": 1000},
+    ],
+)
+def test_a_state_that_overflows_raises_a_clear_error(params):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        with pytest.raises(FloatingPointError, match=r"state .*overflows.* step \d+"):
+            recurrent_gradient_flow(random_state=0, **params)
+
+
+def test_jacobian_products_beyond_float64_are_inf_not_an_error():
+    """A chaotic tanh RNN: bounded states, Jacobian products beyond 1e308."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        result = recurrent_gradient_flow(
+            "rnn", weight_scale=10.0, n_steps=2000, random_state=0
+        )
+    assert not np.any(np.isnan(result.hidden_norm))
+    assert result.hidden_norm[0] == np.inf
+    recent = np.isfinite(result.hidden_norm)
+    assert recent[-100:].all()
+    # the representable norms are those of the plain products
+    _, caches = run_cell(result.model, result.inputs, result.states[0])
+    G = np.eye(result.model.state_size)
+    for k in range(len(caches) - 1, len(caches) - 101, -1):
+        G = G @ result.model.state_jacobian(caches[k])
+        assert result.hidden_norm[k] == pytest.approx(np.linalg.norm(G, 2), rel=1e-9)
+
+
+def test_backpropagated_products_overflow_to_inf_without_nan():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # today's code
+        result = recurrent_gradient_flow(
+            "rnn", weight_scale=10.0, n_steps=2000, random_state=0
+        )
+    _, caches = run_cell(result.model, result.inputs, result.states[0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        G = backpropagate_state_jacobians(result.model, caches)
+    assert not np.isnan(G).any()

@@ -4,23 +4,58 @@ from collections.abc import Mapping
 
 import numpy as np
 from sklearn.utils._optional_dependencies import check_matplotlib_support
+from sklearn.utils.validation import check_is_fitted
 
 from ._base import prepare_axes
 
 __all__ = ["GradientFlowDisplay", "TrainingDynamicsDisplay"]
 
 
-def _named(objects, names, default_name):
-    """``(names, objects)`` from one object, a sequence or a ``{name: object}`` dict."""
+def _named(objects, names, default_name, what, check=None):
+    """``(names, objects)`` from one object, a sequence or a ``{name: object}`` dict.
+
+    ``what`` names the objects in the error messages ("networks", ...);
+    ``check(obj)``, when given, vets each object before it is named.
+    """
     if isinstance(objects, Mapping):
-        return list(objects), list(objects.values())
-    if not isinstance(objects, list | tuple):
+        if names is not None:
+            raise ValueError(
+                f"The {what} come as a dict, whose keys are their names; do not "
+                "pass names as well."
+            )
+        names, objects = list(objects), list(objects.values())
+    elif not isinstance(objects, list | tuple):
         objects = [objects]
+    if not len(objects):
+        raise ValueError(f"Got no {what}: give at least one.")
+    for obj in objects if check is not None else ():
+        check(obj)
     if names is None:
         names = [default_name(obj) for obj in objects]
     if len(names) != len(objects):
-        raise ValueError(f"Got {len(names)} names for {len(objects)} networks.")
+        raise ValueError(f"Got {len(names)} names for {len(objects)} {what}.")
     return list(names), list(objects)
+
+
+def _per_layer_norms(gradient_norms):
+    """``gradient_norms`` as a list of non-empty 1-D float arrays, or a ValueError."""
+    if isinstance(gradient_norms, np.ndarray) and gradient_norms.ndim == 2:
+        gradient_norms = list(gradient_norms)
+    if not len(gradient_norms):
+        raise ValueError(
+            "gradient_norms is empty: give the per-layer norms of at least one network."
+        )
+    norms = [np.asarray(n, dtype=float) for n in gradient_norms]
+    for k, n in enumerate(norms):
+        if n.ndim != 1:
+            raise ValueError(
+                "gradient_norms must be a list with one 1-D array of per-layer "
+                f"norms for each network; gradient_norms[{k}] has shape {n.shape}. "
+                "For a single network pass [norms]."
+            )
+        if not n.size:
+            raise ValueError(f"gradient_norms[{k}] is empty: it has no layer.")
+    return norms
 
 
 def _layer_ticks(ax, n_layers):
@@ -84,14 +119,19 @@ class GradientFlowDisplay:
         -------
         display : GradientFlowDisplay
         """
+        gradient_norms = _per_layer_norms(self.gradient_norms)
+        if self.names and len(self.names) != len(gradient_norms):
+            raise ValueError(
+                f"Got {len(self.names)} names for {len(gradient_norms)} networks."
+            )
         _, ax = prepare_axes(self, ax)
-        names = self.names or [None] * len(self.gradient_norms)
+        names = self.names or [None] * len(gradient_norms)
         kwargs = {"marker": "o", **(line_kwargs or {})}
         self.lines_ = [
             ax.semilogy(np.arange(1, len(norms) + 1), norms, label=name, **kwargs)[0]
-            for norms, name in zip(self.gradient_norms, names, strict=True)
+            for norms, name in zip(gradient_norms, names, strict=True)
         ]
-        _layer_ticks(ax, max(len(norms) for norms in self.gradient_norms))
+        _layer_ticks(ax, max(len(norms) for norms in gradient_norms))
         ax.set_ylabel("‖∂L/∂W‖ (Frobenius)")
         if self.names:
             ax.legend()
@@ -115,9 +155,25 @@ class GradientFlowDisplay:
         -------
         display : GradientFlowDisplay
         """
+        from ..diagnostics import GradientDiagnostics
+
         check_matplotlib_support(f"{cls.__name__}.from_diagnostics")
+
+        def fitted_diagnostics(obj):
+            if not isinstance(obj, GradientDiagnostics):
+                raise ValueError(
+                    f"{cls.__name__}.from_diagnostics draws fitted "
+                    f"GradientDiagnostics; got {type(obj).__name__}. For fitted "
+                    "networks use from_estimator."
+                )
+            check_is_fitted(obj)
+
         names, diagnostics = _named(
-            diagnostics, names, lambda d: type(d.estimator_).__name__
+            diagnostics,
+            names,
+            lambda d: type(d.estimator_).__name__,
+            "diagnostics",
+            check=fitted_diagnostics,
         )
         display = cls(
             gradient_norms=[d.gradient_norms_ for d in diagnostics], names=names
@@ -150,7 +206,9 @@ class GradientFlowDisplay:
         from ..diagnostics import GradientDiagnostics
 
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
-        names, estimators = _named(estimator, names, lambda e: type(e).__name__)
+        names, estimators = _named(
+            estimator, names, lambda e: type(e).__name__, "networks"
+        )
         diagnostics = [
             GradientDiagnostics(est, prefit=True, **params).fit(X, y)
             for est in estimators
@@ -206,14 +264,14 @@ class TrainingDynamicsDisplay:
         -------
         display : TrainingDynamicsDisplay
         """
-        n_panels = 1 if self.saturation is None else 2
+        norms, saturation = _epoch_arrays(self.gradient_norms, self.saturation)
+        n_panels = 1 if saturation is None else 2
         plt, ax = prepare_axes(
             self, ax, ncols=n_panels, figsize=(5 * n_panels, 3.8), squeeze=False
         )
         axes = np.ravel(ax)
         if len(axes) != n_panels:
             raise ValueError(f"Expected {n_panels} Axes, got {len(axes)}.")
-        norms = np.asarray(self.gradient_norms)
         epochs = np.arange(1, norms.shape[0] + 1)
         labels = [f"layer {layer}" for layer in range(1, norms.shape[1])] + ["output"]
         # one colour per depth, from the input (dark) to the output (light)
@@ -224,11 +282,10 @@ class TrainingDynamicsDisplay:
             self.lines_["gradient_norm"].append(line)
         axes[0].set_ylabel("‖∂L/∂W‖ (Frobenius)")
         axes[0].legend(fontsize="x-small", ncol=2)
-        if self.saturation is not None:
-            saturation = np.asarray(self.saturation)
+        if saturation is not None:
             self.lines_["saturation"] = [
                 axes[1].plot(epochs, values, color=color)[0]
-                for values, color in zip(saturation.T, colors, strict=False)
+                for values, color in zip(saturation.T, colors[:-1], strict=True)
             ]
             axes[1].set_ylabel("share of saturated units")
             axes[1].set_ylim(-0.02, 1.02)
@@ -256,17 +313,59 @@ class TrainingDynamicsDisplay:
         display : TrainingDynamicsDisplay
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
+        name_of = type(estimator).__name__
         history = getattr(estimator, "gradient_history_", None)
-        if history is None or not len(history.weight_grad_norms):
+        if history is None:
+            if hasattr(estimator, "track_gradients"):  # an MLP, not fitted
+                check_is_fitted(estimator)
             raise ValueError(
-                f"{type(estimator).__name__} has no gradient_history_; fit it "
-                "with track_gradients=True."
+                f"{name_of} has no gradient_history_: {cls.__name__} draws the "
+                "training record of a DeepSigmoidMLP or DeepSigmoidMLPRegressor "
+                "fitted with track_gradients=True."
+            )
+        if not len(history.weight_grad_norms):
+            if getattr(estimator, "track_gradients", True) is False:
+                raise ValueError(
+                    f"{name_of} was fitted with track_gradients=False, so its "
+                    "gradient_history_ is empty; refit it with "
+                    "track_gradients=True."
+                )
+            raise ValueError(
+                f"{name_of}.gradient_history_ has no epoch to draw: the fit ran "
+                f"none (n_iter_={getattr(estimator, 'n_iter_', 0)}, max_iter="
+                f"{getattr(estimator, 'max_iter', None)}; max_iter=0 leaves the "
+                "network at its initialisation). Fit it with max_iter >= 1."
             )
         gradient_norms, saturation = _history_arrays(history)
         if name is None:
             name = f"activation={estimator.activation!r}"
         display = cls(gradient_norms=gradient_norms, saturation=saturation, name=name)
         return display.plot(ax=ax)
+
+
+def _epoch_arrays(gradient_norms, saturation):
+    """The two arrays of :class:`TrainingDynamicsDisplay`, checked against each other."""
+    norms = np.asarray(gradient_norms, dtype=float)
+    if norms.ndim != 2:
+        raise ValueError(
+            "gradient_norms must be a 2-D array of shape (n_epochs, n_layers); "
+            f"got shape {norms.shape}."
+        )
+    if not norms.shape[0] or not norms.shape[1]:
+        raise ValueError(
+            "gradient_norms needs at least one epoch and one layer; got shape "
+            f"{norms.shape}."
+        )
+    if saturation is None:
+        return norms, None
+    saturation = np.asarray(saturation, dtype=float)
+    expected = (norms.shape[0], norms.shape[1] - 1)
+    if saturation.shape != expected:
+        raise ValueError(
+            "saturation must have one row per epoch and one column per hidden "
+            f"layer of gradient_norms, shape {expected}; got {saturation.shape}."
+        )
+    return norms, saturation
 
 
 def _history_arrays(history):
