@@ -12,6 +12,7 @@ Gauss--Newton inference: :math:`\hat\sigma^2 = S/(n - p)` and
 :math:`\operatorname{Cov}(\hat\theta) = \hat\sigma^2 (J^\top W J)^{-1}`.
 """
 
+import functools
 import math
 import warnings
 from collections import namedtuple
@@ -56,6 +57,12 @@ _AUC_NODES = 200
 
 class FlatCurveWarning(UserWarning):
     """The response is constant: a flat curve is reported (no sigmoid to fit)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _t_quantile(q, dof):
+    """The ``q`` quantile of Student's t with ``dof`` degrees of freedom."""
+    return float(stats.t.ppf(q, dof)) if dof > 0 else np.inf
 
 
 def _design(model, n_features, x_scale):
@@ -437,9 +444,9 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         return {n: self._profile_interval(n, crit) for n in self.param_names_}
 
     def _t_critical(self, level):
-        if not 0 < level < 1:
+        if not (isinstance(level, Real) and 0 < level < 1):
             raise ValueError(f"level must be in (0, 1); got {level}.")
-        return stats.t.ppf(0.5 + level / 2, self.dof_) if self.dof_ > 0 else np.inf
+        return _t_quantile(0.5 + float(level) / 2, int(self.dof_))
 
     def _profile_interval(self, name, crit):
         value, se = self.params_[name], self.std_errors_[name]
