@@ -21,6 +21,17 @@ Three parts, side by side:
    quantities, against curve_fit with its covariance (target: <= 2x), and the
    floor under any scikit-learn estimator's fit: its input and parameter
    validation plus MINPACK's iterations alone.
+4. One fit of every model. Each of the seven models on Rat42-size data (noisy
+   synthetic curves of that model, sd 1 % of the curve's range, on Rat42's
+   nine x values 9-79): SigmoidGrowthRegressor(model).fit with no starting
+   values, then conf_int(), effective_dose(50, level=0.95),
+   inflection_point() and max_slope(), against curve_fit from the true
+   parameters with its covariance (default tolerances). Per model: both CPU
+   times, their ratio (target: every model <= 6x curve_fit; R's drc takes
+   about 25x curve_fit here, so 6x is <= 0.25x drc), the time of the fit
+   alone, both RSS (ours should be <= curve_fit's * (1 + 1e-9)) and the
+   warnings each side raised. A model whose fit or inference raises is
+   reported as such in its row.
 """
 
 import argparse
@@ -485,20 +496,182 @@ def single_fit(repeat):
     )
 
 
+# Part 4: Rat42's design (NIST StRD), and true parameters of each model on it
+# that the nine points determine (relative standard errors <= ~0.25).
+RAT42_X = np.array([9.0, 14.0, 21.0, 28.0, 42.0, 57.0, 63.0, 70.0, 79.0])
+RAT42_SIZE_TRUTH = {
+    "logistic": (72.5, 0.067, 39.0),  # near NIST's certified Rat42 values
+    "richards": (72.0, 0.12, 40.0, 3.0),
+    "gompertz": (72.0, 0.06, 32.0),
+    "4pl": (10.0, 72.0, 0.12, 38.0),
+    "5pl": (10.0, 72.0, 0.2, 50.0, 0.5),
+    "weibull": (5.0, 72.0, 40.0, 3.0),
+    "hill": (72.0, 35.0, 3.0),
+}
+RAT42_SIZE_NOISE = 0.01  # sd of the noise, relative to the curve's range
+SPEED_TARGET = 6.0  # every model <= 6x curve_fit (drc: ~25x, so <= 0.25x drc)
+
+
+def rat42_size_data(model, rng):
+    """Noisy data of ``model`` from its true parameters on Rat42's nine x."""
+    f = MODELS[model].function(RAT42_X, *RAT42_SIZE_TRUTH[model])
+    return f + rng.normal(0.0, RAT42_SIZE_NOISE * np.ptp(f), f.shape)
+
+
+def _recorded(function):
+    """``function()``'s result (or the exception it raised) and its warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            result, error = function(), None
+        except Exception as exc:  # noqa: BLE001 - reported in the table
+            result, error = None, exc
+    return result, error, caught
+
+
+def _warning_summary(caught):
+    """``"0"`` or the count and the categories, e.g. ``"2 Convergence"``."""
+    if not caught:
+        return "0"
+    names = sorted({w.category.__name__.removesuffix("Warning") for w in caught})
+    return f"{len(caught)} " + ",".join(names)
+
+
+def _error_summary(error, width=60):
+    text = f"{type(error).__name__}: {error}".replace("\n", " ")
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def every_model(repeat, budget):
+    print(
+        "\n(4) One fit of every model on Rat42-size data (9 points): "
+        "SigmoidGrowthRegressor\n"
+        "    (no starting values; fit + conf_int, effective_dose(50, level=0.95),\n"
+        "    inflection_point, max_slope) vs curve_fit from the true parameters\n"
+        f"    (with its covariance). CPU time per call, best of {repeat} interleaved "
+        "rounds;\n"
+        "    'fit only': SigmoidGrowthRegressor.fit alone. ours/cf - 1: our RSS "
+        "relative to\n"
+        "    curve_fit's, 'ok' if ours <= curve_fit's * (1 + 1e-9). warnings: how "
+        "many\n"
+        "    each side raised in one call (ours / curve_fit's, categories without\n"
+        "    'Warning')\n"
+    )
+    header = ("model", "ours [ms]", "fit only", "curve_fit", "ratio", "RSS ours")
+    header += ("RSS cf", "ours/cf - 1", "warnings")
+    row = "{:>9} {:>10} {:>9} {:>10} {:>7} {:>11} {:>11} {:>12}  {}"
+    print(row.format(*header))
+    rng = np.random.default_rng(42)
+    ratios = {}
+    for model, truth in RAT42_SIZE_TRUTH.items():
+        x, y = RAT42_X, rat42_size_data(model, rng)
+        X = x[:, None]
+
+        def fit_only(model=model, X=X, y=y):
+            return SigmoidGrowthRegressor(model).fit(X, y)
+
+        fits = []  # the last fit of ours(), kept also when its inference raises
+
+        def ours(model=model, X=X, y=y, fits=fits):
+            reg = SigmoidGrowthRegressor(model).fit(X, y)
+            fits[:] = [reg]
+            reg.conf_int()
+            reg.effective_dose(50, level=0.95)
+            reg.inflection_point()
+            reg.max_slope()
+            return reg
+
+        def theirs(model=model, x=x, y=y, truth=truth):
+            return curve_fit(MODELS[model].function, x, y, p0=list(truth))
+
+        # one recorded call of each side: results, warnings, and a first
+        # timing that sets the batch so that a slow fit keeps the run short
+        start = time.process_time()
+        _, our_error, our_warnings = _recorded(ours)
+        first = time.process_time() - start
+        fitted, their_error, their_warnings = _recorded(theirs)
+        rss_ours = (
+            rss_of(model, x, y, list(fits[0].params_.values())) if fits else np.nan
+        )
+        rss_theirs = np.nan if their_error else rss_of(model, x, y, fitted[0])
+        contenders = {}
+        if our_error is None:
+            contenders["ours"] = ours
+        if fits:
+            contenders["fit only"] = fit_only
+        if their_error is None:
+            contenders["theirs"] = theirs
+        batch = int(np.clip(budget / max(first, 1e-6), 1, 20))
+        timing_error = None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                times = best_of(contenders, repeat, batch=batch)
+            except Exception as exc:  # noqa: BLE001 - e.g. a fit that fails sometimes
+                timing_error, times = exc, {}
+        ms = {k: f"{1e3 * v:.2f}" for k, v in times.items()}
+        if "ours" in times and "theirs" in times:
+            ratios[model] = times["ours"] / times["theirs"]
+        if np.isnan(rss_ours) or np.isnan(rss_theirs):
+            rss_check = "-"
+        else:
+            ok = "ok" if rss_ours <= rss_theirs * (1 + 1e-9) else "NO"
+            with np.errstate(all="ignore"):
+                rss_check = f"{rss_ours / rss_theirs - 1:+.1e} {ok}"
+        print(
+            row.format(
+                model,
+                ms.get("ours", "failed"),
+                ms.get("fit only", "-"),
+                ms.get("theirs", "failed"),
+                f"{ratios[model]:.2f}x" if model in ratios else "-",
+                f"{rss_ours:.6g}",
+                f"{rss_theirs:.6g}",
+                rss_check,
+                f"{_warning_summary(our_warnings)} / "
+                f"{_warning_summary(their_warnings)}",
+            )
+        )
+        for side, error in (
+            ("ours", our_error),
+            ("curve_fit", their_error),
+            ("a timed call", timing_error),
+        ):
+            if error is not None:
+                print(f"{'':>9}   {side} raised {_error_summary(error)}")
+    met = [m for m, r in ratios.items() if r <= SPEED_TARGET]
+    missing = [m for m in RAT42_SIZE_TRUTH if m not in ratios]
+    verdict = f"{len(met)} of {len(RAT42_SIZE_TRUTH)} models meet it"
+    above = [m for m, r in ratios.items() if r > SPEED_TARGET]
+    if above:
+        verdict += f"; above it: {', '.join(above)}"
+    if missing:
+        verdict += f" ({', '.join(missing)} not measured)"
+    print(
+        "    ratios: "
+        + ", ".join(f"{m} {r:.2f}x" for m, r in ratios.items())
+        + f"\n    target: every model <= {SPEED_TARGET:g}x curve_fit (R's drc takes "
+        f"about 25x curve_fit here,\n    so {SPEED_TARGET:g}x is <= 0.25x drc): "
+        + verdict
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run")
     parser.add_argument(
-        "--part", type=int, action="append", choices=(1, 2, 3), help="only this part"
+        "--part", type=int, action="append", choices=(1, 2, 3, 4), help="only this part"
     )
     args = parser.parse_args(argv)
-    parts = args.part or (1, 2, 3)
+    parts = args.part or (1, 2, 3, 4)
     if 1 in parts:
         robustness(100 if args.quick else 1000, np.random.default_rng(0))
     if 2 in parts:
         throughputs(2000 if args.quick else 10_000, np.random.default_rng(1))
     if 3 in parts:
         single_fit(5 if args.quick else 20)
+    if 4 in parts:
+        every_model(3 if args.quick else 10, 0.05 if args.quick else 0.25)
 
 
 if __name__ == "__main__":
