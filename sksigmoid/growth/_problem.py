@@ -29,6 +29,8 @@ __all__ = ["AxisDesign", "IndexDesign", "fit", "FitResult", "GOOD"]
 GOOD = (_engine.CONVERGED, _engine.STALLED)
 # Starts of the grid kept per curve.
 _GRID_STARTS = 2
+# ln K (ln scale) of hill and weibull within +-this: K = e^700 is a finite float.
+_LOG_MAX = 700.0
 
 
 class AxisDesign:
@@ -60,6 +62,10 @@ class AxisDesign:
     def jacobian(self, theta, X):
         return self.model.jacobian(self.user_axis(X), *theta)
 
+    def values(self, params, X):
+        """The curves of the rows of ``params`` (n, n_params) at ``X``."""
+        return self.model.function(self.user_axis(X), *(p[:, None] for p in params.T))
+
     def flat_params(self, X, y, w):
         """A flat curve at the weighted mean of y (a constant response)."""
         return self.model.flat_start(self.user_axis(X), y, w)
@@ -68,9 +74,17 @@ class AxisDesign:
         return self.model.to_axis(params)
 
     def to_axis_bounds(self, bound, n_curves):
-        """A bound (n_params,) in user units -> (n_curves, n_params) on the axis."""
+        """A bound (n_params,) in user units -> (n_curves, n_params) on the axis.
+
+        A log model's ``ln K`` stays within +-700, where ``K`` is a finite
+        float: a curve the fit reaches is one its parameters can report.
+        """
         with np.errstate(divide="ignore"):
-            return self.to_axis(np.tile(bound, (n_curves, 1)))
+            bounds = self.to_axis(np.tile(bound, (n_curves, 1)))
+        if self.model.location.log:
+            j = self.model.location_index
+            bounds[:, j] = np.clip(bounds[:, j], -_LOG_MAX, _LOG_MAX)
+        return bounds
 
     def from_axis(self, params):
         return self.model.from_axis(params)
@@ -213,6 +227,10 @@ class IndexDesign:
 
     def jacobian(self, theta, X):
         return self.evaluator(np.asarray(X, dtype=float))(np.asarray(theta)[None])[1][0]
+
+    def values(self, params, X):
+        params = np.asarray(params, dtype=float)
+        return self.model.function(self.index(params, X), *self.model_params(params))
 
     def flat_params(self, X, y, w):
         """A flat curve (coefficients 0) at the weighted mean of y."""
@@ -488,6 +506,15 @@ def fit(
         result["params"][np.flatnonzero(mirror)[inside]] = swapped[inside]
         objective = objective.copy()
         objective[np.flatnonzero(mirror)[~inside]] = np.inf
+    # every row in the user's units, and the objective of what it reports
+    # there: the curve chosen is the best of those reported (a steep curve's
+    # rate (x - x_mid) loses digits on an offset axis, a flat one does not)
+    row_params = design.from_axis(units.from_internal(result["params"], kinds, rows))
+    for name, value in fixed.items():  # exactly, not through the units' rounding
+        row_params[:, names.index(name)] = value[rows]
+    row_rss = _user_rss(design, row_params, x, Y, W, observed, rows)
+    if loss == "linear":
+        objective = np.where(np.isfinite(objective), row_rss, np.inf)
     best = _engine.best_per_curve(rows, objective, n_curves, result["status"])
     fallback = _engine.best_per_curve(rows, result["objective"], n_curves)
     lost = best >= 0
@@ -496,19 +523,18 @@ def fit(
     started = best >= 0
     k = best[started]
 
-    params_int = np.full((n_curves, len(names)), np.nan)
-    params_int[started] = result["params"][k]
-    r = np.zeros((n_curves, n_points))
-    r[started] = result["r"][k]
-    rss_int = np.full(n_curves, np.nan)
-    rss_int[started] = np.einsum("ni,ni->n", r[started], r[started])
+    params = np.full((n_curves, len(names)), np.nan)
+    params[started] = row_params[k]
+    rss = np.full(n_curves, np.nan)
+    rss[started] = row_rss[k]
+    r = result["r"][k]
     n_obs = observed.sum(axis=0)
     with np.errstate(all="ignore"):
-        sigma2 = np.where(n_obs > n_free, rss_int / (n_obs - n_free), np.nan)
-    cov_int, undetermined_free = _engine.covariance(result["J"][k], sigma2[started])
-    params = design.from_axis(units.from_internal(params_int, kinds))
-    for name, value in fixed.items():  # exactly, not through the units' rounding
-        params[:, names.index(name)] = value
+        rss_int = (r * r).sum(axis=1)
+        sigma2 = np.where(
+            n_obs[started] > n_free, rss_int / (n_obs[started] - n_free), np.nan
+        )
+    cov_int, undetermined_free = _engine.covariance(result["J"][k], sigma2)
     # cov in user units: diag(dtheta/dtheta_int) cov_int diag(...)
     _, scale = units.affine(kinds)
     d = (scale * design.axis_derivative(params))[:, free]
@@ -529,12 +555,23 @@ def fit(
         params=params,
         covariance=cov,
         undetermined=undetermined,
-        rss=rss_int * rss_unit,
+        rss=rss,
         n_iter=n_iter,
         status=status,
         started=started,
         n_free=n_free,
     )
+
+
+def _user_rss(design, params, x, Y, W, observed, rows):
+    """Weighted RSS of each row's curve (``params``, user units) on its curve's
+    data, inf where not finite."""
+    with np.errstate(all="ignore"):
+        residuals = np.where(
+            observed.T[rows], Y.T[rows] - design.values(params, x), 0.0
+        )
+        rss = (W.T[rows] * residuals * residuals).sum(axis=1)
+    return np.where(np.isfinite(rss), rss, np.inf)
 
 
 def _perturb(start, free, rng):

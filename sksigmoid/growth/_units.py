@@ -87,9 +87,9 @@ class Units:
             hi = np.where(np.isfinite(t2), t2, -np.inf).max(
                 axis=0, where=weight_of_point[:, None] > 0, initial=-np.inf
             )
-            ok = np.isfinite(lo) & np.isfinite(hi)
-            t_centre = np.where(ok, (lo + hi) / 2, 0.0)
-            half = np.where(ok, (hi - lo) / 2, 0.0)
+            ok = np.isfinite(lo) & np.isfinite(hi)  # not so where every t is ln 0
+            lo, hi = np.where(ok, lo, 0.0), np.where(ok, hi, 0.0)
+            t_centre, half = (lo + hi) / 2, (hi - lo) / 2
             t_scale = np.where(half > 0, half, 1.0)
         else:
             t_centre, t_scale = _centre_and_scale(

@@ -966,8 +966,9 @@ def _flat_fit(design, X, y, sample_weight, options):
 
 
 def _selection_key(fit):
-    """Smallest AICc; AIC breaks ties where AICc is undefined (n <= k + 2)."""
-    aicc = fit["aicc"] if np.isfinite(fit["aicc"]) else np.inf
+    """Smallest AICc; AIC breaks ties where AICc is undefined (n <= k + 2,
+    +inf). An exact fit (RSS 0) has an AICc of -inf and comes first."""
+    aicc = fit["aicc"] if not np.isnan(fit["aicc"]) else np.inf
     return (aicc, fit["aic"])
 
 
