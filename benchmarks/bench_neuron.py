@@ -19,6 +19,10 @@ Everything runs in one process; each timing is the median of ``--repeats`` runs.
    <= 1x).
 3. If statsmodels is installed: ours (fit + ``summary()``) against
    ``statsmodels`` ``Logit(...).fit()`` + ``.summary()`` (target: <= 0.2x).
+4. Big sparse data (issue 13): ``scipy.sparse.random(50_000, 1000,
+   density=1e-3, format="csr", random_state=0)`` with random labels, newton
+   against our lbfgs and scikit-learn's: newton must end at the optimum (at or
+   below lbfgs's log-loss) in at most 3x our lbfgs's time.
 
 make_classification's default data has ``n_redundant=2`` features that are exact
 linear combinations of the informative ones, so X has rank 48 < 50 and the
@@ -234,6 +238,42 @@ def part_statsmodels(X, y, repeats, notes):
     )
 
 
+def part_sparse(repeats, notes):
+    import scipy.sparse as sp
+
+    X = sp.random(50_000, 1000, density=1e-3, format="csr", random_state=0)
+    y = np.random.default_rng(0).integers(0, 2, 50_000)
+    print(
+        "\n4. Big sparse data: sparse.random(50_000, 1000, density=1e-3), random labels"
+    )
+    models = {
+        "ours (newton)": lambda: SigmoidNeuronClassifier(solver="newton"),
+        "ours (lbfgs)": lambda: SigmoidNeuronClassifier(solver="lbfgs"),
+        "sklearn lbfgs": lambda: LogisticRegression(C=np.inf, max_iter=10_000),
+    }
+    results = {}
+    for name, make in models.items():
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            seconds, model = median_time(lambda make=make: make().fit(X, y), repeats)
+        results[name] = (seconds, mean_log_loss(y, model.decision_function(X)))
+        for message in caught(record):
+            notes.append(f"part 4, {name}: {message}")
+    print(f"   {'model':<26}{'time [s]':>10}{'log-loss':>22}")
+    for name, (seconds, loss) in results.items():
+        print(f"   {name:<26}{seconds:>10.3f}{loss:>22.15f}")
+    (newton, newton_loss), (lbfgs, lbfgs_loss) = (
+        results["ours (newton)"],
+        results["ours (lbfgs)"],
+    )
+    ratio = newton / lbfgs
+    met = ratio <= 3.0 and newton_loss <= lbfgs_loss + 1e-12
+    print(
+        f"   target: newton <= 3x our lbfgs at a log-loss <= lbfgs's -> "
+        f"{ratio:.2f}x, {newton_loss - lbfgs_loss:+.1e}: {'met' if met else 'NOT met'}"
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per timing (>=3)")
@@ -268,6 +308,7 @@ def main():
         ours, _ = part_sklearn(X, y, repeats, notes)
         part_summary(X, y, ours, repeats)
         part_statsmodels(X, y, repeats, notes)
+        part_sparse(repeats, notes)
 
     print("\nNotes (warnings suppressed during the timed runs):")
     print(

@@ -9,7 +9,9 @@ list of gradients of the same shapes::
 The neuron passes a one-element list (its weight vector), the MLP its
 ``coefs_ + intercepts_``. :func:`minimize_lbfgs` is the glue to scipy's
 L-BFGS-B used by both, and :func:`soft_threshold` the proximal step of the
-L1 penalty.
+L1 penalty. :func:`training_divergence` is the one rule by which a training
+run counts as diverged, and :class:`DivergenceError` what is raised when its
+parameters or loss are no longer finite.
 """
 
 import warnings
@@ -27,7 +29,62 @@ __all__ = [
     "minimize_lbfgs",
     "soft_threshold",
     "LearningRateSchedule",
+    "DivergenceError",
+    "training_divergence",
 ]
+
+
+class DivergenceError(ValueError, FloatingPointError):
+    """The loss or the parameters of a training run are no longer finite.
+
+    A :class:`ValueError`, as scikit-learn's MLP raises for non-finite
+    weights, and a :class:`FloatingPointError`, as sksigmoid raised before.
+    """
+
+
+def training_divergence(curve, window, *, start=None, end=None):
+    """Why a training run counts as diverged, or None if it does not.
+
+    A run diverged if its loss ends above where it started (``end > start``;
+    by default the first and last entries of ``curve``), or if the loss rose
+    in each of the last ``window`` epochs (by more than its rounding error in
+    total). Neither is convergence, whatever a stopping test on the lack of
+    improvement says: a loss that rises every epoch never improves either.
+
+    Parameters
+    ----------
+    curve : sequence of float
+        The loss after each iteration or epoch, the start first if known.
+    window : int
+        Number of consecutive rises that make a rising trend
+        (``n_iter_no_change``).
+    start, end : float, default=None
+        The loss at the start and at the end, if measured apart from ``curve``.
+
+    Returns
+    -------
+    str or None
+        A phrase for a warning, such as ``"rose from 0.693 to 25.1"``.
+    """
+    curve = np.asarray(curve, dtype=float)
+    start = curve[0] if start is None and curve.size else start
+    end = curve[-1] if end is None and curve.size else end
+    if start is not None and end is not None and _above(end, start):
+        return f"rose from {start:.4g} at the start to {end:.4g} at the end"
+    if window >= 1 and curve.size > window:
+        recent = curve[-window - 1 :]
+        if np.all(np.diff(recent) > 0) and _above(recent[-1], recent[0]):
+            return (
+                f"rose in each of the last {window} epochs, from {recent[0]:.4g} "
+                f"to {recent[-1]:.4g}"
+            )
+    return None
+
+
+def _above(a, b):
+    """Whether loss ``a`` exceeds ``b`` by more than the rounding error of a loss
+    (non-finite ``a`` counts as above)."""
+    return not a <= b + 16 * np.finfo(float).eps * abs(b)
 
 
 class GradientDescent:

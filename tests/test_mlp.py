@@ -1,6 +1,7 @@
 """DeepSigmoidMLP and DeepSigmoidMLPRegressor: training, records, API, errors."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -299,3 +300,154 @@ def test_stochastic_solver_warns_when_max_iter_is_reached(binary):
     X, y = binary
     with pytest.warns(ConvergenceWarning, match="maximum iterations"):
         small(max_iter=1, tol=0).fit(X, y)
+
+
+# ------------------------------------- issue 13: training that says when it fails
+
+
+def linear_problem():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    return X, X @ [1.0, 2.0, -1.0] + 0.1 * rng.normal(size=40)
+
+
+def training_loss(est, X, y):
+    """The data term of the fitted network on (X, y), evaluated afresh."""
+    if est._is_classifier:
+        proba = np.clip(est.predict_proba(X), 1e-300, 1)
+        codes = np.searchsorted(est.classes_, y)
+        return -np.mean(np.log(proba[np.arange(len(y)), codes]))
+    residual = est.predict(X).reshape(len(y), -1) - np.reshape(y, (len(y), -1))
+    return 0.5 * np.mean(np.sum(residual**2, axis=1))
+
+
+@pytest.mark.parametrize("lr", [10.0, 3.0])
+def test_diverging_sgd_regressor_warns_and_keeps_the_best_weights(lr):
+    # issue 13, item 2: R^2 = -1.9e22 (lr=10) and -2e8 (lr=3), silently
+    X, y = linear_problem()
+    start = DeepSigmoidMLPRegressor((5,), max_iter=0, random_state=0).fit(X, y)
+    reg = DeepSigmoidMLPRegressor(
+        (5,), solver="sgd", learning_rate_init=lr, random_state=0
+    )
+    with pytest.warns(ConvergenceWarning, match="diverged.*learning_rate_init"):
+        reg.fit(X, y)
+    assert training_loss(reg, X, y) <= training_loss(start, X, y)
+    assert reg.score(X, y) > -1
+
+
+def test_diverging_adam_classifier_warns():
+    # issue 13, item 2: learning_rate_init=1e6 ended at training accuracy 0.5
+    X, y = make_classification(200, 5, random_state=0)
+    start = DeepSigmoidMLP(max_iter=0, random_state=0).fit(X, y)
+    clf = DeepSigmoidMLP(learning_rate_init=1e6, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="diverged"):
+        clf.fit(X, y)
+    assert training_loss(clf, X, y) <= training_loss(start, X, y)
+
+
+def test_converging_fits_do_not_warn_of_divergence(digits):
+    X, y = digits
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        small(max_iter=60, learning_rate_init=0.01).fit(X, y)
+        small(solver="sgd", dropout=0.3, max_iter=30, learning_rate_init=0.1).fit(X, y)
+        small(batch_norm=True, max_iter=30).fit(X, y)
+        DeepSigmoidMLPRegressor((5,), solver="lbfgs", random_state=0).fit(
+            *linear_problem()
+        )
+    assert not [w for w in caught if "diverged" in str(w.message)]
+
+
+def test_lbfgs_non_finite_loss_names_the_data_not_a_learning_rate():
+    # issue 13, item 2: "Use a lower learning_rate_init (now 0)" for lbfgs
+    X, y = linear_problem()
+    reg = DeepSigmoidMLPRegressor((5,), solver="lbfgs", random_state=0)
+    with pytest.raises(ValueError, match="scale") as info:
+        reg.fit(X, y * 1e200)
+    assert "learning_rate_init" not in str(info.value)
+    assert isinstance(info.value, FloatingPointError)  # as before
+
+
+def test_loss_not_finite_at_the_start_blames_the_data_not_the_learning_rate():
+    X, y = linear_problem()
+    reg = DeepSigmoidMLPRegressor((5,), solver="sgd", random_state=0)
+    with pytest.raises(ValueError, match="initial parameters.*scale") as info:
+        reg.fit(X, y * 1e200)
+    assert "learning_rate_init" not in str(info.value)
+
+
+@pytest.mark.parametrize("Estimator", [DeepSigmoidMLP, DeepSigmoidMLPRegressor])
+def test_negative_sample_weights_are_refused(binary, Estimator):
+    # issue 13, item 3: a negative "log-loss" and a misleading divergence error
+    X, y = binary
+    sw = np.ones(len(y))
+    sw[3] = -1.0
+    with pytest.raises(ValueError, match="Negative values in data passed to"):
+        Estimator((4,), max_iter=2).fit(X, y, sample_weight=sw)
+    with pytest.raises(ValueError, match="Negative values in data passed to"):
+        Estimator((4,), max_iter=2).partial_fit(
+            X,
+            y,
+            sample_weight=sw,
+            **({"classes": [0, 1]} if Estimator is DeepSigmoidMLP else {}),
+        )
+
+
+def test_negative_class_weight_is_refused(binary):
+    X, y = binary
+    with pytest.raises(ValueError, match="class_weight"):
+        small(class_weight={0: -1.0, 1: 1.0}).fit(X, y)
+
+
+def test_warm_start_with_new_hidden_layer_sizes_starts_afresh(digits):
+    # issue 13, item 4: the old (16, 16) network was silently kept
+    X, y = digits
+    clf = small(warm_start=True, max_iter=3).fit(X, y)
+    clf.set_params(hidden_layer_sizes=(8,)).fit(X, y)
+    fresh = small(hidden_layer_sizes=(8,), max_iter=3).fit(X, y)
+    assert [c.shape for c in clf.coefs_] == [(64, 8), (8, 10)]
+    for a, b in zip(clf.coefs_, fresh.coefs_, strict=True):
+        assert a.tobytes() == b.tobytes()
+    assert clf.loss_curve_ == fresh.loss_curve_
+
+
+def test_warm_start_regressor_with_a_new_output_dimension_starts_afresh():
+    # issue 13, item 4: 1-D then 2-D y failed inside numpy's matmul
+    X, y = linear_problem()
+    Y = np.column_stack([y, -y])
+    reg = DeepSigmoidMLPRegressor((5,), warm_start=True, max_iter=5, random_state=0)
+    reg.fit(X, y).fit(X, Y)
+    fresh = DeepSigmoidMLPRegressor((5,), max_iter=5, random_state=0).fit(X, Y)
+    assert reg.predict(X).shape == (40, 2)
+    np.testing.assert_array_equal(reg.predict(X), fresh.predict(X))
+    # and back to 1-D: predict returns 1-D again
+    assert reg.fit(X, y).predict(X).shape == (40,)
+
+
+def test_warm_start_classifier_with_new_classes_or_features_starts_afresh(digits):
+    X, y = digits
+    clf = small(warm_start=True, max_iter=2).fit(X[y < 5], y[y < 5])
+    clf.fit(X, y)
+    assert clf.coefs_[-1].shape == (16, 10) and list(clf.classes_) == list(range(10))
+    clf.fit(X[:, :20], y)
+    assert clf.coefs_[0].shape == (20, 16) and clf.n_features_in_ == 20
+
+
+def test_warm_start_with_the_same_architecture_still_continues(digits):
+    X, y = digits
+    clf = small(warm_start=True, max_iter=2).fit(X, y)
+    clf.fit(X[y < 5], y[y < 5])  # classes among classes_: same output layer
+    assert len(clf.loss_curve_) == 4 and clf.coefs_[-1].shape == (16, 10)
+
+
+def test_partial_fit_refuses_a_changed_architecture(digits):
+    X, y = digits
+    clf = small(max_iter=2)
+    clf.partial_fit(X, y, classes=np.unique(y))
+    clf.set_params(hidden_layer_sizes=(8,))
+    with pytest.raises(ValueError, match="hidden_layer_sizes"):
+        clf.partial_fit(X, y)
+    Xr, yr = linear_problem()
+    reg = DeepSigmoidMLPRegressor((5,), random_state=0).partial_fit(Xr, yr)
+    with pytest.raises(ValueError, match="2 outputs.*1"):
+        reg.partial_fit(Xr, np.column_stack([yr, yr]))

@@ -8,11 +8,13 @@ from sklearn.exceptions import ConvergenceWarning
 
 from sksigmoid._optim import (
     Adam,
+    DivergenceError,
     GradientDescent,
     Momentum,
     make_optimizer,
     minimize_lbfgs,
     soft_threshold,
+    training_divergence,
 )
 
 # f(w) = 1/2 w'Aw - b'w, minimised at A^-1 b; eigenvalues of A in [1, 4].
@@ -227,3 +229,42 @@ def test_adam_state_pickled_before_the_moments_were_scaled_resumes_identically()
         opt.step([w], [g])
         resumed.step([resumed_w], [g])
     np.testing.assert_allclose(resumed_w, w, rtol=1e-14)
+
+
+# ------------------------------------- issue 13: the one rule for divergence
+
+
+@pytest.mark.parametrize(
+    "curve, reason",
+    [
+        ([0.69, 0.5, 0.4, 0.41, 0.40], None),  # converged, with noise
+        ([0.69, 0.69, 0.69], None),  # no progress, but no rise either
+        ([0.69, 3.0, 1e3, 25.0], "rose from 0.69 at the start to 25"),
+        ([0.69, 0.3, 0.31, 0.32, 0.33, 0.34], "rose in each of the last 3 epochs"),
+        ([0.69, 0.3, 0.31, 0.30, 0.32, 0.33], None),  # two rises only
+        ([0.5, np.nan], "rose from 0.5 at the start to nan"),
+        ([0.5, np.inf], "to inf"),
+    ],
+)
+def test_training_divergence_rule(curve, reason):
+    found = training_divergence(curve, 3)
+    if reason is None:
+        assert found is None
+    else:
+        assert reason in found
+
+
+def test_training_divergence_takes_start_and_end_measured_apart():
+    # the curve falls, but the loss measured at the end is above the start
+    assert training_divergence([2.0, 1.0], 3, start=0.7, end=0.9) is not None
+    assert training_divergence([2.0, 3.0], 3, start=2.5, end=2.4) is None
+    # a rise within the rounding error of the loss is no rise
+    one = 0.6931471805599453
+    assert training_divergence([one, one * (1 + 1e-16)], 1) is None
+
+
+def test_divergence_error_is_a_value_error_and_a_floating_point_error():
+    with pytest.raises(ValueError):
+        raise DivergenceError("x")
+    with pytest.raises(FloatingPointError):
+        raise DivergenceError("x")

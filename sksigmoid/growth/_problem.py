@@ -460,7 +460,10 @@ def fit(
         [s[u] for s, u in zip(starts, usable, strict=True)]
         + [np.zeros((0, len(names)))]
     )
-    f_scale_int = np.broadcast_to(f_scale, (n_curves,)) / units.residual_scale()
+    f_scale_int = None
+    if loss != "linear":  # in units of the weighted residuals
+        with np.errstate(over="ignore"):
+            f_scale_int = np.broadcast_to(f_scale, (n_curves,)) / units.residual_scale()
     batch = _engine.Batch(
         design.evaluator(t_int),
         Y_int.T,
