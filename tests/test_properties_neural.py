@@ -189,3 +189,48 @@ def test_mlp_warm_start_after_any_change_of_shape_fits_or_refuses_clearly(
         return
     assert [c.shape[1] for c in est.coefs_[:-1]] == list(second)
     assert est.coefs_[0].shape[0] == X2.shape[1]
+
+
+VERDICTS = {"vanishing", "exploding", "saturated", "dead units", "healthy"}
+
+
+@SETTINGS
+@given(
+    problem=data(),
+    activation=st.sampled_from(sorted(ACTIVATIONS)),
+    depth=st.integers(1, 4),
+    width=st.integers(1, 6),
+    init=st.sampled_from(["standard", "glorot_uniform", "he_normal"]),
+    batch_norm=st.booleans(),
+    max_iter=st.sampled_from([0, 2]),
+)
+def test_gradient_diagnostics_measures_or_refuses_clearly(
+    problem, activation, depth, width, init, batch_norm, max_iter
+):
+    from sksigmoid import GradientDiagnostics
+
+    X, y, _ = problem
+    network = DeepSigmoidMLP(
+        (width,) * depth,
+        activation=activation,
+        weight_init=init,
+        batch_norm=batch_norm,
+        max_iter=max_iter,
+        batch_size=max(len(X), 1),
+    )
+    diagnostics = GradientDiagnostics(network, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        try:
+            diagnostics.fit(X, y)
+        except ValueError as error:
+            message = str(error)
+            assert message and not any(p in message for p in INTERNAL), message
+            return
+        features = diagnostics.transform(X)
+    assert set(diagnostics.diagnosis_.split(", ")) <= VERDICTS
+    assert diagnostics.gradient_norms_.shape == (depth + 1,)
+    assert np.all(diagnostics.gradient_norms_ >= 0)
+    assert features.shape == (X.shape[0], 3 * depth)
+    assert np.all(np.isfinite(features))
