@@ -330,6 +330,7 @@ def _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at):
     first = np.full(n_curves, np.inf)  # iteration of a curve's first convergence
     best = np.full(n_curves, np.inf)  # and its lowest converged objective
     several = n_curves < rows.size  # some curve has several starts: prune
+    pruning = False
     for iteration in range(1, max_nfev + 1):
         if state.size == 0:
             break
@@ -346,12 +347,16 @@ def _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at):
             active = status == MAX_NFEV
             stop = curve_done(state.objective, state.rows)
             status[active & stop] = NO_GROWTH
-        if several and (np.isfinite(first).any() or (status != MAX_NFEV).any()):
-            _prune(state, status, iteration, first, best)
         finished = status != MAX_NFEV
+        some = bool(finished.any())
+        if several and (some or pruning):
+            _prune(state, status, iteration, first, best)
+            pruning = True
+            finished = status != MAX_NFEV
+            some = bool(finished.any())
         if iteration == max_nfev:
-            finished[:] = True
-        if finished.any():
+            finished[:], some = True, True
+        if some:
             state.store(out, finished, status, iteration, free)
 
 
