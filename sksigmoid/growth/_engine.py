@@ -545,15 +545,16 @@ SINGULAR_EIGENVALUE = 1e-13
 def covariance(J, sigma2):
     r""":math:`\hat\sigma^2 (J^\top J)^{-1}` per row, and what the data leave open.
 
-    Through the SVD of the column-scaled :math:`J D^{-1}`,
-    :math:`D = \operatorname{diag}(\lVert J_{:,j} \rVert)`, whose squared
-    singular values are the eigenvalues of the estimates' correlation matrix.
+    Through the eigenvalues of the estimates' correlation matrix
+    :math:`D^{-1} J^\top J D^{-1}`, :math:`D = \operatorname{diag}(\lVert
+    J_{:,j} \rVert)` (a :math:`q \times q` matrix per row, however many
+    points).
     Singular: an eigenvalue below :data:`SINGULAR_EIGENVALUE`, or a negligible
     column (one below the rounding of the largest: a parameter that no longer
     moves the curve, such as the rate of a step, which the correlation test
     cannot see). The undetermined parameters of a singular row are the
-    negligible ones and those that weigh at least 0.1 in a right singular
-    vector of a small eigenvalue.
+    negligible ones and those that weigh at least 0.1 in an eigenvector of a
+    small eigenvalue.
 
     Parameters
     ----------
@@ -583,15 +584,18 @@ def covariance(J, sigma2):
     negligible = scale <= scale.max(axis=1, keepdims=True) * (_EPS * max(m, q))
     with np.errstate(divide="ignore"):  # a zero column: scaled to 0
         inverse_scale = 1.0 / np.where(negligible, np.inf, scale)
-    _, s, Vt = np.linalg.svd(J * inverse_scale[:, None, :], full_matrices=False)
-    weak = s * s < SINGULAR_EIGENVALUE
+    scaled = J * inverse_scale[:, None, :]
+    # the correlation form's eigenvalues (the squared singular values of the
+    # scaled J, resolved to ~1e-16 of the largest: enough for the threshold)
+    eigenvalues, V = np.linalg.eigh(np.matmul(scaled.transpose(0, 2, 1), scaled))
+    weak = eigenvalues < SINGULAR_EIGENVALUE
     singular = weak.any(axis=1) | negligible.any(axis=1)
     undetermined = np.zeros((n, q), dtype=bool)
     if singular.any():
-        weight = np.where(weak[:, :, None], np.abs(Vt), 0.0).max(axis=1)
+        weight = np.where(weak[:, None, :], np.abs(V), 0.0).max(axis=2)
         undetermined[singular] = (negligible | (weight >= 0.1))[singular]
     with np.errstate(all="ignore"):  # singular rows: replaced by nan below
-        V_scaled = Vt.transpose(0, 2, 1) * (inverse_scale[:, :, None] / s[:, None, :])
+        V_scaled = V * (inverse_scale[:, :, None] / np.sqrt(eigenvalues)[:, None, :])
         cov = sigma2[:, None, None] * np.matmul(V_scaled, V_scaled.transpose(0, 2, 1))
     cov[singular] = np.nan
     return cov, undetermined
