@@ -83,9 +83,9 @@ _PROGRESS_WINDOW = 10
 _CREEP = 1e-4
 _FAR = 10.0
 # Once a curve has a converged start, its other starts get this many more
-# iterations (or half as many again as the first needed) to get below it;
-# those already within this relative distance of it stop at once.
-_PRUNE_AFTER = 5
+# iterations (or a quarter as many again as the first needed) to get below
+# it; those already within this relative distance of it stop at once.
+_PRUNE_AFTER = 4
 _SAME_OPTIMUM = 1e-8
 
 
@@ -508,7 +508,7 @@ def _prune(state, status, iteration, first, best):
         return
     going = (status == MAX_NFEV) & seen
     same = np.abs(state.objective - best[c]) <= _SAME_OPTIMUM * best[c]
-    late = iteration >= first[c] + np.maximum(_PRUNE_AFTER, 0.5 * first[c])
+    late = iteration >= first[c] + np.maximum(_PRUNE_AFTER, 0.25 * first[c])
     higher = state.objective > best[c]
     status[going & (same | (late & higher))] = PRUNED
 

@@ -185,10 +185,11 @@ class _Location:
             u = slope * d
         return np.where(np.isnan(u), 0.0, u)
 
-    def gradient(self, d, slope, loc, factor):
+    def gradient(self, d, slope, loc, factor, infinite=True):
         """``factor * du/dparam`` for the two location parameters, model order,
-        from ``d = delta(t, loc)``."""
-        d_slope = _times_finite(factor, d)
+        from ``d = delta(t, loc)`` (``infinite``: whether ``d`` may hold
+        infinities, where ``factor`` is 0)."""
+        d_slope = _times_finite(factor, d) if infinite else factor * d
         d_loc = factor * (-slope / loc if self.log else -slope)
         pair = [None, None]
         pair[self.slope_index] = d_slope
@@ -462,11 +463,13 @@ def _build_value_and_jacobian(has_bottom, profile, location):
     def value_and_jacobian(t, *params):
         bottom, top, slope, loc, shape = _unpack(has_bottom, location, params)
         d = location.delta(t, loc)
-        u = location.u_from_delta(slope, d)
+        infinite = bool(np.isinf(d).any())  # t = ln 0: the curve's limit
+        u = location.u_from_delta(slope, d) if infinite else slope * d
         p = profile.value(u, *shape)
         span = top - bottom
+        factor = span * profile.d_u(u, *shape)
         columns = [1.0 - p, p] if has_bottom else [p]
-        columns += location.gradient(d, slope, loc, span * profile.d_u(u, *shape))
+        columns += location.gradient(d, slope, loc, factor, infinite)
         if shape:
             columns.append(span * profile.d_shape(u, *shape))
         J = np.empty(np.broadcast(*columns).shape + (len(columns),))
