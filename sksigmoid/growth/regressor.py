@@ -195,8 +195,13 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
     r2_ : float
         Weighted coefficient of determination on the training data.
     n_iter_ : int
-        Function evaluations of the kept start.
+        Iterations (trial steps, one evaluation of the curve and its Jacobian
+        each) of the kept start.
     converged_ : bool
+        Whether the kept start met a stopping test. False, with a
+        ``ConvergenceWarning`` that says why, when it ran out of
+        ``max_nfev`` or stopped on an optimum at infinity (the RSS no longer
+        falling while a parameter runs off).
     flat_ : bool
         True when y was constant and a flat curve is reported.
     model_comparison_ : dict of lists or None
