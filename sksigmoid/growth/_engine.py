@@ -68,7 +68,7 @@ STALLED = 2  # no step lowers the objective (its minimum, to rounding)
 NO_PROGRESS = 3  # the objective no longer falls but the parameters move
 MAX_NFEV = 0  # out of evaluations
 BROKEN = -1  # no finite objective at the start
-PRUNED = -2  # another start of the same curve converged lower first
+PRUNED = -2  # stopped on the optimum another start of its curve converged to
 NO_GROWTH = 4  # stopped early: explains no more than a constant (curve_done)
 
 _INITIAL_DAMPING = 1e-3
@@ -82,10 +82,8 @@ _PROGRESS_WINDOW = 10
 # left to gain is below the RSS's own sampling error by orders of magnitude.
 _CREEP = 1e-4
 _FAR = 10.0
-# Once a curve has a converged start, its other starts get this many more
-# iterations (or a quarter as many again as the first needed) to get below
-# it; those already within this relative distance of it stop at once.
-_PRUNE_AFTER = 4
+# Once a curve has a converged start, its other starts within this relative
+# distance of it in objective stop: they are converging to the same optimum.
 _SAME_OPTIMUM = 1e-8
 
 
@@ -327,8 +325,7 @@ def _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at):
     """The iterations of :func:`levenberg_marquardt` (numpy errors ignored)."""
     free = batch.free
     n_curves = int(rows.max()) + 1 if rows.size else 0
-    first = np.full(n_curves, np.inf)  # iteration of a curve's first convergence
-    best = np.full(n_curves, np.inf)  # and its lowest converged objective
+    best = np.full(n_curves, np.inf)  # a curve's lowest converged objective
     several = n_curves < rows.size  # some curve has several starts: prune
     pruning = False
     for iteration in range(1, max_nfev + 1):
@@ -350,7 +347,7 @@ def _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at):
         finished = status != MAX_NFEV
         some = bool(finished.any())
         if several and (some or pruning):
-            _prune(state, status, iteration, first, best)
+            _prune(state, status, best)
             pruning = True
             finished = status != MAX_NFEV
             some = bool(finished.any())
@@ -490,27 +487,25 @@ def _iterate(batch, state, tol):
     return status
 
 
-def _prune(state, status, iteration, first, best):
-    """Stop the other starts of a curve once one has converged: at once those
-    already as low (to 1e-8: they are converging to the same optimum), and
-    the higher ones after their share of iterations.
+def _prune(state, status, best):
+    """Stop the other starts of a curve that are converging to the optimum
+    one of its starts has converged to: those within 1e-8 of it in objective.
 
-    ``first`` and ``best`` (per curve) hold the iteration at which a start of
-    the curve first converged and the lowest converged objective; updated.
+    A start still above it goes on, however long: it may be on its way to a
+    better optimum (one at infinity is approached slowly), and a start pruned
+    for being behind would be an optimum missed. ``best`` (per curve) holds
+    the lowest converged objective; updated.
     """
     finished = (status == CONVERGED) | (status == STALLED)
     if finished.any():
         np.minimum.at(best, state.rows[finished], state.objective[finished])
-        np.minimum.at(first, state.rows[finished], iteration)
     c = state.rows
     seen = np.isfinite(best[c])
     if not seen.any():
         return
     going = (status == MAX_NFEV) & seen
     same = np.abs(state.objective - best[c]) <= _SAME_OPTIMUM * best[c]
-    late = iteration >= first[c] + np.maximum(_PRUNE_AFTER, 0.25 * first[c])
-    higher = state.objective > best[c]
-    status[going & (same | (late & higher))] = PRUNED
+    status[going & same] = PRUNED
 
 
 def best_per_curve(rows, objective, n_curves, status=None):
