@@ -68,6 +68,14 @@ class _Profile:
     inverse: Callable  # u such that P(u) = q
     u_inflection: Callable  # u of the inflection point, from the shape
     shape_names: tuple = ()
+    # dP/du from u and P(u) when that is cheaper (the logistic: P(u) P(-u))
+    d_u_from_value: Callable | None = None
+
+    def slope_at(self, u, p, *shape):
+        """dP/du at ``u``, where ``p = P(u)`` is already known."""
+        if self.d_u_from_value is not None:
+            return self.d_u_from_value(u, p)
+        return self.d_u(u, *shape)
 
 
 def _gompertz_value(u):
@@ -110,7 +118,15 @@ def _zero(*shape):
     return 0.0
 
 
-_LOGISTIC = _Profile("logistic", expit, sigmoid_derivative, None, logit, _zero)
+_LOGISTIC = _Profile(
+    "logistic",
+    expit,
+    sigmoid_derivative,
+    None,
+    logit,
+    _zero,
+    d_u_from_value=lambda u, p: p * expit(-u),  # full precision in both tails
+)
 _GOMPERTZ = _Profile(
     "gompertz",
     _gompertz_value,
@@ -467,7 +483,7 @@ def _build_value_and_jacobian(has_bottom, profile, location):
         u = location.u_from_delta(slope, d) if infinite else slope * d
         p = profile.value(u, *shape)
         span = top - bottom
-        factor = span * profile.d_u(u, *shape)
+        factor = span * profile.slope_at(u, p, *shape)
         columns = [1.0 - p, p] if has_bottom else [p]
         columns += location.gradient(d, slope, loc, factor, infinite)
         if shape:

@@ -410,22 +410,22 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
     )
     result = first
     if retry.any() and not options.p0:
+        # the grid and flat starts, on those curves alone
+        subset = np.flatnonzero(retry)
         second = fit(
             plate.design,
             plate.x,
-            Y,
-            W,
-            options,
+            Y[:, subset],
+            W[:, subset],
+            options.of_curves(subset),
             which="extra",
-            fit_rows=retry,
-            **common,
+            **{**common, "curve_done": lambda rss, rows: no_growth(rss, subset[rows])},
         )
-        better = (
-            retry
-            & second.started
-            & (~first.started | (second.rss < np.nan_to_num(first.rss, nan=np.inf)))
+        better = second.started & (
+            ~first.started[subset]
+            | (second.rss < np.nan_to_num(first.rss[subset], nan=np.inf))
         )
-        result = _merge(first, second, better)
+        result = _merge(first, second, subset[better], better)
     params = np.where(constant[:, None], np.nan, result.params)
     return {
         "params": params,
@@ -441,14 +441,20 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
     }
 
 
-def _merge(first, second, better):
-    """``first`` with the curves ``better`` taken from ``second``."""
+def _merge(first, second, curves, rows):
+    """``first`` with its ``curves`` taken from the ``rows`` of ``second``."""
     merged = {}
-    for key in ("params", "covariance", "undetermined", "rss", "n_iter", "status"):
-        a, b = getattr(first, key), getattr(second, key)
-        mask = better.reshape((-1,) + (1,) * (a.ndim - 1))
-        merged[key] = np.where(mask, b, a)
-    merged["started"] = first.started | better
+    for key in (
+        "params",
+        "covariance",
+        "undetermined",
+        "rss",
+        "n_iter",
+        "status",
+        "started",
+    ):
+        merged[key] = getattr(first, key).copy()
+        merged[key][curves] = getattr(second, key)[rows]
     return type(first)(**merged, n_free=first.n_free)
 
 
