@@ -314,8 +314,7 @@ def levenberg_marquardt(
     if theta.shape[1] == 0:  # every parameter fixed: nothing to move
         out["status"][out["status"] == MAX_NFEV] = CONVERGED
     go = np.flatnonzero(out["status"] == MAX_NFEV)
-    state = _State(go, theta, lower, upper, full, rows, objective, r, J, A, g)
-    state.data = data[go]
+    state = _State(go, theta, lower, upper, full, rows, data, objective, r, J, A, g)
     with np.errstate(all="ignore"):  # trial steps may probe extreme parameters
         _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at)
     return out
@@ -360,10 +359,12 @@ def _iterations(batch, state, out, rows, tol, max_nfev, curve_done, check_at):
 class _State:
     """The active rows of the iteration, compacted: every array is over them."""
 
-    def __init__(self, idx, theta, lower, upper, full, rows, objective, r, J, A, g):
+    def __init__(
+        self, idx, theta, lower, upper, full, rows, data, objective, r, J, A, g
+    ):
         self.idx = idx
         self.theta, self.lower, self.upper = theta[idx], lower[idx], upper[idx]
-        self.full, self.rows = full[idx], rows[idx]
+        self.full, self.rows, self.data = full[idx], rows[idx], data[idx]
         self.objective, self.r, self.J = objective[idx], r[idx], J[idx]
         self.A, self.g = A[idx], g[idx]
         m = idx.size
@@ -508,6 +509,10 @@ def _prune(state, status, best):
     status[going & same] = PRUNED
 
 
+# An objective that ranks a row after every finite one, before a broken one.
+LAST_RESORT = np.finfo(float).max
+
+
 def best_per_curve(rows, objective, n_curves, status=None):
     """For each curve, the row of smallest objective (-1 where it has none).
 
@@ -517,7 +522,7 @@ def best_per_curve(rows, objective, n_curves, status=None):
     """
     obj = np.where(np.isnan(objective), np.inf, objective)
     if status is not None:
-        obj = np.where(status == PRUNED, np.finfo(float).max, obj)
+        obj = np.where(status == PRUNED, LAST_RESORT, obj)
     if n_curves == 1:
         return np.array([np.argmin(obj)]) if obj.size else np.full(1, -1)
     order = np.lexsort((np.arange(rows.size), obj, rows))

@@ -20,8 +20,9 @@ they return ``(n_curves, n_points)`` and ``(n_curves, n_points, n_params)``
 ``param_names``). ``self_start_many(t, Y, W=None, mirrored=False)`` gives
 starting values of many curves (the columns of ``Y``) at once from the data
 alone, ``self_start(t, y, sample_weight=None) -> dict`` those of one curve (the
-same computation), and ``candidate_starts`` every start worth fitting (the
-self-start and, for asymmetric models with a bottom, its mirror image). ``domain`` is ``"real"`` or
+same computation); ``raw_self_start``, ``raw_grid_starts`` and
+``raw_flat_start`` the engine's candidate starts in its internal units (see
+:mod:`._problem`). ``domain`` is ``"real"`` or
 ``"nonnegative"`` (t >= 0). No function warns for any finite input, and ``t = -inf`` (``ln 0``, a zero-dose
 control on a log axis) gives the limit of the curve.
 
@@ -371,16 +372,13 @@ class CurveModel:
     def mirrors(self):
         """Whether a decreasing curve has two local optima: a negative slope, or
         bottom above top (asymmetric profiles with a bottom: Weibull, 5PL)."""
-        return self.has_bottom and self.profile.name != "logistic"
+        return self.has_bottom and not self.symmetric
 
-    def candidate_starts(self, t, Y, W=None, mirror=True):
-        """Every start worth fitting, each (n_curves, n_params): the self-start
-        and, when :attr:`mirrors` (and ``mirror``), its mirror image; fitting
-        both and keeping the smaller RSS finds the better optimum."""
-        starts = [self.self_start_many(t, Y, W)]
-        if mirror and self.mirrors:
-            starts.append(self.self_start_many(t, Y, W, mirrored=True))
-        return starts
+    @property
+    def symmetric(self):
+        """Whether the mirror image (bottom and top swapped, the slope negated)
+        is the same curve: a logistic profile with a bottom (the 4pl)."""
+        return self.has_bottom and self.profile.name == "logistic"
 
     def raw_grid_starts(self, t, Y, W, n_best):
         r"""The ``n_best`` best of a grid of sigmoids, per curve (internal units).
@@ -398,7 +396,7 @@ class CurveModel:
         """
         shape = (1.0,) * len(self.profile.shape_names)
         # a falling 4pl is a rising one mirrored: rising slopes suffice
-        loc, slope = _GRID[self.has_bottom and self.profile.name == "logistic"]
+        loc, slope = _GRID[self.symmetric]
         w, y = W.T, np.where(W > 0, Y, 0.0).T  # (n_curves, n_points)
         with np.errstate(all="ignore"):
             u = self.location.u_from_delta(slope[:, None], t - loc[:, None])
@@ -424,9 +422,13 @@ class CurveModel:
             starts.append(start)
         return starts
 
-    def raw_flat_start(self, Y, W):
-        """A flat curve (slope 0 at location 0) at each curve's weighted mean of
-        y (internal units), rows (n_curves, n_params)."""
+    def raw_flat_start(self, Y, W, location=0.0):
+        """A flat curve (slope 0 at ``location``) at each curve's weighted mean
+        of y, rows (n_curves, n_params); 0 where a curve has no weight.
+
+        With slope 0, ``u = 0`` everywhere: a model without ``bottom`` is flat
+        at ``top * P(0)``.
+        """
         shape = (1.0,) * len(self.profile.shape_names)
         w = np.where(np.isfinite(Y), W, 0.0)
         with np.errstate(all="ignore"):
@@ -436,7 +438,7 @@ class CurveModel:
             level if self.has_bottom else level / float(self.profile.value(0.0, *shape))
         )
         return _in_model_order(
-            self.param_names, self.location, level, top, 0.0, 0.0, shape
+            self.param_names, self.location, level, top, 0.0, location, shape
         )
 
     def self_start(self, t, y, sample_weight=None):
@@ -460,10 +462,10 @@ class CurveModel:
         y = np.asarray(y, dtype=float).ravel()
         w = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight)
         x = self.location.axis(t)
-        seen = w > 0
-        return _flat_start(
-            self.param_names, self.profile, self.location, x[seen], y[seen], w[seen]
-        )
+        x = x[(w > 0) & np.isfinite(x)]  # ln 0 (a zero dose) tells nothing of it
+        centre = float(np.median(x)) if x.size else 0.0
+        location = np.exp(centre) if self.location.log else centre
+        return self.raw_flat_start(y[:, None], w[:, None], location)[0]
 
 
 def _build_function(has_bottom, profile, location):
@@ -647,21 +649,6 @@ def _in_model_order(names, location, bottom, top, slope, loc, shape):
     for j, name in enumerate(names):
         out[:, j] = by_name[name]
     return out
-
-
-def _flat_start(names, profile, location, x, y, w):
-    """A flat curve (slope 0) at the mean of y (constant y, or a single x value).
-
-    With slope 0, ``u = 0`` everywhere: a model without ``bottom`` is flat at
-    ``top * P(0)``.
-    """
-    shape = (1.0,) * len(profile.shape_names)
-    level = float(np.average(y, weights=w)) if w.sum() > 0 else 0.0
-    x = x[np.isfinite(x)]  # ln 0 (a zero dose) tells nothing of the location
-    centre = float(np.median(x)) if x.size else 0.0
-    loc = np.exp(centre) if location.log else centre
-    top = level if "bottom" in names else level / float(profile.value(0.0, *shape))
-    return _in_model_order(names, location, level, top, 0.0, loc, shape)[0]
 
 
 # --------------------------------------------------------------------------

@@ -33,7 +33,30 @@ _GRID_STARTS = 2
 _LOG_MAX = 700.0
 
 
-class AxisDesign:
+class _Design:
+    """What both designs share: a symmetric model's mirror image."""
+
+    def slope_columns(self):
+        """The parameters whose sign gives the curve's direction."""
+        raise NotImplementedError
+
+    def mirror_rows(self, params):
+        """Rows (n, n_params) with bottom above top, of a symmetric model (4pl:
+        the mirror image, bottom and top swapped and the slope negated, is the
+        same curve)."""
+        if not self.model.symmetric:
+            return np.zeros(len(params), dtype=bool)
+        return params[:, 0] > params[:, 1]
+
+    def mirror(self, params):
+        """The same curves with bottom and top swapped and the slope negated."""
+        out = params.copy()
+        out[:, [0, 1]] = params[:, [1, 0]]
+        out[:, self.slope_columns()] *= -1
+        return out
+
+
+class AxisDesign(_Design):
     """One model of a shared axis: ``t = x``, ``ln x`` (``x_scale="log"``) or,
     for hill and weibull, ``ln x`` with ``ln K`` as the location."""
 
@@ -100,24 +123,8 @@ class AxisDesign:
     def units(self, t, Y, W):
         return Units.from_data(t, Y, W, centre_y=self.model.has_bottom)
 
-    @property
-    def symmetric(self):
-        """A model whose mirror image (bottom and top swapped, the slope
-        negated) is the same curve: the 4pl."""
-        return self.model.has_bottom and self.model.profile.name == "logistic"
-
-    def mirror_rows(self, params):
-        """Rows (n, n_params) with bottom above top, of a symmetric model."""
-        if not self.symmetric:
-            return np.zeros(len(params), dtype=bool)
-        return params[:, 0] > params[:, 1]
-
-    def mirror(self, params):
-        """The same curves with bottom and top swapped and the slope negated."""
-        out = params.copy()
-        out[:, [0, 1]] = params[:, [1, 0]]
-        out[:, self.model.slope_index] *= -1
-        return out
+    def slope_columns(self):
+        return [self.model.slope_index]
 
     def evaluator(self, t):
         model = self.model.on_axis
@@ -150,7 +157,7 @@ class AxisDesign:
         )
 
 
-class IndexDesign:
+class IndexDesign(_Design):
     """A linear-location model of a fitted index ``u = X @ coef + intercept``.
 
     The model's ``rate (t - x_mid)`` is replaced by ``u``: parameters are the
@@ -194,18 +201,9 @@ class IndexDesign:
     def units(self, X, Y, W):
         return Units.from_data(X, Y, W, centre_y=self.model.has_bottom, centre_t=False)
 
-    def mirror_rows(self, params):
-        symmetric = self.model.has_bottom and self.model.profile.name == "logistic"
-        if not symmetric:
-            return np.zeros(len(params), dtype=bool)
-        return params[:, 0] > params[:, 1]
-
-    def mirror(self, params):
-        out = params.copy()
-        out[:, [0, 1]] = params[:, [1, 0]]
-        start = self.names.index("coef_0")
-        out[:, start : start + self.n_features + 1] *= -1
-        return out
+    def slope_columns(self):
+        start = self.names.index("coef_0")  # the coefficients and the intercept
+        return list(range(start, start + self.n_features + 1))
 
     def model_params(self, params):
         """The model's own columns (n, 1) with rate = 1, x_mid = 0."""
@@ -275,19 +273,15 @@ class IndexDesign:
         norm = np.linalg.norm(beta)
         direction = beta / norm if norm > 0 else np.eye(self.n_features)[0]
         along = X @ direction
-        units = Units.from_data(along, Y, W, centre_y=False, centre_t=True)
+        along_units = Units.from_data(along, Y, W, centre_y=False)
         model = self.model
-        start = model.raw_self_start(units.t(along), Y, W)[0]
+        start = model.raw_self_start(along_units.t(along), Y, W)[0]
         if np.isnan(start).any():
             start = model.raw_flat_start(Y, W)[0]
-        start = units.from_internal(start[None], model.kinds)[0]
-        # y is already internal: undo only the axis part of that mapping
+        # y is internal already; the index is along the direction in x's units
         named = dict(zip(model.param_names, start, strict=True))
-        for n in ("bottom", "top"):
-            if n in named:
-                named[n] = units.to_internal(start[None], model.kinds)[0][
-                    model.param_names.index(n)
-                ]
+        named["rate"] = named["rate"] / along_units.t_scale
+        named["x_mid"] = along_units.t_centre + along_units.t_scale * named["x_mid"]
         rate, x_mid = named["rate"], named["x_mid"]
         for j in range(self.n_features):
             named[f"coef_{j}"] = rate * direction[j]
@@ -342,7 +336,7 @@ def prepare(design, x, Y, W, options, *, which="all", n_random=0, rng=None):
     """Internal units, bounds and candidate starts of a fit (see :func:`fit`)."""
     free, fixed, p0 = options.free, options.fixed, options.p0
     lower, upper = options.lower, options.upper
-    n_points, n_curves = Y.shape
+    n_curves = Y.shape[1]
     t = design.axis(x)
     observed = np.isfinite(Y) & (W > 0)
     W = np.where(observed, W, 0.0)
@@ -439,20 +433,9 @@ def fit(
         design, x, Y, W, options, which=which, n_random=n_random, rng=rng
     )
     free, fixed = options.free, options.fixed
-    n_points, n_curves = Y.shape
-    units, starts, names, kinds = (
-        prepared.units,
-        prepared.starts,
-        design.names,
-        design.kinds,
-    )
-    observed, t_int, Y_int, W_int = (
-        prepared.observed,
-        prepared.t,
-        prepared.Y,
-        prepared.W,
-    )
-    lower_int, upper_int = prepared.lower, prepared.upper
+    n_curves = Y.shape[1]
+    units, starts, observed = prepared.units, prepared.starts, prepared.observed
+    names, kinds = design.names, design.kinds
     fit_rows = np.ones(n_curves, dtype=bool) if fit_rows is None else fit_rows
     usable = [fit_rows & np.isfinite(s).all(axis=1) for s in starts]
     rows = np.concatenate([np.flatnonzero(u) for u in usable] + [np.zeros(0, int)])
@@ -465,12 +448,12 @@ def fit(
         with np.errstate(over="ignore"):
             f_scale_int = np.broadcast_to(f_scale, (n_curves,)) / units.residual_scale()
     batch = _engine.Batch(
-        design.evaluator(t_int),
-        Y_int.T,
-        np.sqrt(W_int).T,
+        design.evaluator(prepared.t),
+        prepared.Y.T,
+        np.sqrt(prepared.W).T,
         free,
-        lower_int,
-        upper_int,
+        prepared.lower,
+        prepared.upper,
         loss,
         f_scale_int,
     )
@@ -494,21 +477,17 @@ def fit(
         curve_done=done,
         check_at=check_at,
     )
-    objective = result["objective"]
-    mirror = design.mirror_rows(result["params"])
-    if mirror.any():
-        # a symmetric model (4pl) fits a decreasing curve either way; report
-        # it with bottom below top, the rate's sign giving the direction,
-        # and not at all where that form leaves the bounds
-        swapped = design.mirror(result["params"][mirror])
-        inside = np.all(
-            (swapped >= lower_int[rows[mirror]] - 1e-12)
-            & (swapped <= upper_int[rows[mirror]] + 1e-12),
-            axis=1,
-        )
-        result["params"][np.flatnonzero(mirror)[inside]] = swapped[inside]
-        objective = objective.copy()
-        objective[np.flatnonzero(mirror)[~inside]] = np.inf
+    # a symmetric model (4pl) fits a decreasing curve either way: report it
+    # with bottom below top, the rate's sign giving the direction, and that
+    # row only as a last resort where this form leaves the bounds
+    mirror = np.flatnonzero(design.mirror_rows(result["params"]))
+    swapped = design.mirror(result["params"][mirror])
+    inside = np.all(
+        (swapped >= prepared.lower[rows[mirror]] - 1e-12)
+        & (swapped <= prepared.upper[rows[mirror]] + 1e-12),
+        axis=1,
+    )
+    result["params"][mirror[inside]] = swapped[inside]
     # every row in the user's units, and the objective of what it reports
     # there: the curve chosen is the best of those reported (a steep curve's
     # rate (x - x_mid) loses digits on an offset axis, a flat one does not)
@@ -516,13 +495,10 @@ def fit(
     for name, value in fixed.items():  # exactly, not through the units' rounding
         row_params[:, names.index(name)] = value[rows]
     row_rss = _user_rss(design, row_params, x, Y, W, observed, rows)
-    if loss == "linear":
-        objective = np.where(np.isfinite(objective), row_rss, np.inf)
-    best = _engine.best_per_curve(rows, objective, n_curves, result["status"])
-    fallback = _engine.best_per_curve(rows, result["objective"], n_curves)
-    lost = best >= 0
-    lost[lost] = ~np.isfinite(objective[best[lost]])
-    best[lost] = fallback[lost]  # no start in bounds in the canonical form
+    choice = row_rss if loss == "linear" else result["objective"]
+    choice = np.where(np.isfinite(result["objective"]), choice, np.inf)
+    choice[mirror[~inside]] = _engine.LAST_RESORT
+    best = _engine.best_per_curve(rows, choice, n_curves, result["status"])
     started = best >= 0
     k = best[started]
 

@@ -19,10 +19,7 @@ the curves of a plate have their own); a constant maps to scale 1.
 
 import numpy as np
 
-__all__ = ["Units", "KINDS"]
-
-# How a parameter moves with the data: (moves with y, moves with t, power of t).
-KINDS = ("amplitude", "location", "slope", "shape", "coef", "intercept")
+__all__ = ["Units"]
 
 
 def _centre_and_scale(values, weights, centred):
@@ -120,7 +117,12 @@ class Units:
 
     # ---------------------------------------------------------- parameters
     def affine(self, kinds, rows=None):
-        """``offset, scale`` (n_curves, n_params): axis-unit = offset + scale * internal."""
+        """``offset, scale`` (n_curves, n_params): axis-unit = offset + scale * internal.
+
+        ``kinds`` holds a ``(kind, index)`` per parameter: "amplitude" (moves
+        with y), "location" (with t), "slope" (with 1/t), "coef" (with 1 over
+        feature ``index``), "shape" and "intercept" (do not move).
+        """
         if rows is None:
             if kinds not in self._affine:
                 self._affine[kinds] = self._affine_of(kinds, None)
