@@ -39,9 +39,11 @@ stops as ``NO_PROGRESS``: an
 optimum at infinity (an asymptote, a shape running off), where no number of
 iterations gets.
 
-The normal matrix is per row here; a shared block of parameters across
-curves (a block-arrowhead matrix solved by a Schur complement) would enter in
-:func:`_solve_steps` and :meth:`Batch.normal_equations` alone.
+The normal matrix is a dense stack, one per row, in :class:`Batch`; a row
+whose curves share parameters (a global fit, :mod:`._arrowhead`) has a
+block-arrowhead matrix solved by a Schur complement, and overrides only the
+batch's algebra (:meth:`Batch.normal_equations`, :meth:`Batch.diagonal`,
+:meth:`Batch.solve_steps`, :meth:`Batch.matvec`): the iteration is the same.
 """
 
 from dataclasses import dataclass
@@ -179,6 +181,24 @@ class Batch:
         g = np.matmul(J.transpose(0, 2, 1), r[..., None])[..., 0]
         return A, g
 
+    # The normal matrix's algebra: a dense (n, q, q) stack here; a batch whose
+    # rows couple curves through shared parameters (._arrowhead) overrides it.
+    def diagonal(self, A):
+        """The diagonal of every row's ``A``, (n, q) (a view)."""
+        n, q = A.shape[:2]
+        return A.reshape(n, q * q)[:, :: q + 1]
+
+    def solve_steps(self, A, g, damping, held, diagonal):
+        return _solve_steps(A, g, damping, held, diagonal)
+
+    def matvec(self, A, step):
+        """``A @ step`` per row."""
+        return np.matmul(A, step[..., None])[..., 0]
+
+    def finite(self, A):
+        """Rows whose ``A`` is finite."""
+        return np.isfinite(A).all(axis=(1, 2))
+
 
 class _Rows:
     """The data of some rows, indexed once."""
@@ -256,11 +276,9 @@ def _remaining(step, previous, consecutive):
     return np.where(consecutive & (q < 1), estimate, step)
 
 
-def _gradient_size(A, g):
+def _gradient_size(diagonal, g):
     r""":math:`\max_j |g_j| / \sqrt{A_{jj}}` per row (0 for a zero column)."""
-    n, q = g.shape
-    diag = A.reshape(n, q * q)[:, :: q + 1]
-    size = np.abs(g) / np.sqrt(diag)
+    size = np.abs(g) / np.sqrt(diagonal)
     return np.where(np.isnan(size), 0.0, size).max(axis=1)
 
 
@@ -307,9 +325,7 @@ def levenberg_marquardt(
         "r": r,
         "J": J,
         "n_iter": np.zeros(n, dtype=int),
-        "status": np.where(
-            np.isfinite(objective) & np.isfinite(A).all(axis=(1, 2)), MAX_NFEV, BROKEN
-        ),
+        "status": np.where(np.isfinite(objective) & batch.finite(A), MAX_NFEV, BROKEN),
     }
     if theta.shape[1] == 0:  # every parameter fixed: nothing to move
         out["status"][out["status"] == MAX_NFEV] = CONVERGED
@@ -420,19 +436,19 @@ def _iterate(batch, state, tol):
     """One damped step of every active row; returns each row's status
     (``MAX_NFEV`` for rows to go on)."""
     A, g, objective, damping = state.A, state.g, state.objective, state.damping
-    n, q = g.shape
-    diagonal = A.reshape(n, q * q)[:, :: q + 1]
+    n = g.shape[0]
+    diagonal = batch.diagonal(A)
     held = None
     if batch.bounded:
         held = _held_at_bounds(state.theta, g, state.lower, state.upper)
-    step = _solve_steps(A, g, damping, held, diagonal)
+    step = batch.solve_steps(A, g, damping, held, diagonal)
     trial = state.theta + step
     step_size = (step * step * diagonal).sum(axis=1)  # ||D step||^2
     if batch.bounded:
         trial = np.minimum(np.maximum(trial, state.lower), state.upper)
         step = trial - state.theta
         step_size = (step * step * diagonal).sum(axis=1)
-        predicted = (step * (2 * g - np.matmul(A, step[..., None])[..., 0])).sum(axis=1)
+        predicted = (step * (2 * g - batch.matvec(A, step))).sum(axis=1)
     else:
         # 2 g.d - d.A.d with (A + damping D^2) d = g: g.d + damping ||D d||^2
         predicted = (step * g).sum(axis=1) + damping * step_size
@@ -451,7 +467,9 @@ def _iterate(batch, state, tol):
     if unchanged.any():
         floor_step = unchanged & ~accepted & (damping <= 1.0)
         if floor_step.any():
-            floor_step &= _gradient_size(t_A, t_g) < _gradient_size(A, g)
+            floor_step &= _gradient_size(batch.diagonal(t_A), t_g) < _gradient_size(
+                diagonal, g
+            )
             accepted = accepted | floor_step
         converged = unchanged & ~accepted
     gauss_newton = accepted & (damping <= 1.0)
@@ -598,34 +616,4 @@ def covariance(J, sigma2):
         V_scaled = V * (inverse_scale[:, :, None] / np.sqrt(eigenvalues)[:, None, :])
         cov = sigma2[:, None, None] * np.matmul(V_scaled, V_scaled.transpose(0, 2, 1))
     cov[singular] = np.nan
-    return cov, undetermined
-    finite = np.isfinite(J).all(axis=(1, 2))
-    undetermined[~finite] = True
-    if m < q:
-        undetermined[:] = True
-        return cov, undetermined
-    scale = np.linalg.norm(J, axis=1)  # (n, q)
-    rounding = np.finfo(float).eps * max(m, q)
-    negligible = scale <= scale.max(axis=1, keepdims=True, initial=0.0) * rounding
-    with np.errstate(all="ignore"):
-        scaled = np.where(negligible[:, None, :], 0.0, J / scale[:, None, :])
-    ok = finite.copy()
-    s = np.zeros((n, q))
-    Vt = np.zeros((n, q, q))
-    if ok.any():
-        _, s[ok], Vt[ok] = np.linalg.svd(scaled[ok], full_matrices=False)
-    weak = s**2 < SINGULAR_EIGENVALUE
-    singular = ok & (weak.any(axis=1) | negligible.any(axis=1))
-    weight = np.where(weak[:, :, None], np.abs(Vt), 0.0).max(axis=1)
-    undetermined[singular] = (negligible | (weight >= 0.1))[singular]
-    regular = ok & ~singular
-    if regular.any():
-        V = Vt[regular].transpose(0, 2, 1)
-        inner = np.matmul(V / s[regular][:, None, :] ** 2, Vt[regular])
-        with np.errstate(over="ignore"):
-            cov[regular] = (
-                sigma2[regular, None, None]
-                * inner
-                / (scale[regular][:, :, None] * scale[regular][:, None, :])
-            )
     return cov, undetermined

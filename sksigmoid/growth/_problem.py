@@ -560,3 +560,202 @@ def _perturb(start, free, rng):
     shift = rng.normal(0.0, 0.5, start.shape)
     new = np.where(start != 0, start * factor, shift)
     return np.where(free, new, start)
+
+
+# --------------------------------------------------------------------------
+# global fits: curves sharing parameters
+# --------------------------------------------------------------------------
+@dataclass
+class JointResult:
+    """A global fit of every curve, in the user's units (see :func:`fit_joint`)."""
+
+    params: np.ndarray  # (n_curves, n_params), a shared parameter repeated
+    covariance: object  # _arrowhead.JointCovariance, internal units
+    d: np.ndarray  # (n_free,) d(user parameter)/d(internal), the row layout
+    undetermined: np.ndarray  # (n_free,) bool, the row layout
+    rss: float  # weighted RSS of all curves
+    n_obs: int
+    n_free: int  # C p + s
+    n_iter: int
+    status: int
+    local: np.ndarray  # model columns free per curve
+    shared: np.ndarray  # model columns free and shared
+
+    def full_covariance(self):
+        """Covariance of the free parameters (row layout), user units."""
+        return self.covariance.full() * self.d[:, None] * self.d[None, :]
+
+    def curve_covariance(self):
+        """Each curve's covariance of its model parameters (C, n_params,
+        n_params), user units; 0 for fixed parameters."""
+        C, n = self.params.shape
+        p = self.local.size
+        d = np.concatenate(
+            [self.d[: C * p].reshape(C, p), np.tile(self.d[C * p :], (C, 1))], axis=1
+        )
+        block = self.covariance.per_curve() * d[:, :, None] * d[:, None, :]
+        cov = np.zeros((C, n, n))
+        cols = np.concatenate([self.local, self.shared])
+        cov[:, cols[:, None], cols[None, :]] = block
+        return cov
+
+
+def _pooled(values, axis=0):
+    """The median of the finite values along ``axis`` (nan where none)."""
+    with np.errstate(all="ignore"):
+        finite = np.where(np.isfinite(values), values, np.nan)
+        if np.isnan(finite).all(axis=axis).any():
+            return np.nanmedian(np.where(np.isnan(finite), 0.0, finite), axis=axis)
+        return np.nanmedian(finite, axis=axis)
+
+
+def joint_starts(design, x, Y, W, options, shared, *, tol, max_nfev):
+    """Starts of a global fit (user units, each (n_curves, n_params)): each
+    curve fitted alone, the shared parameters pooled (their median over the
+    curves, and their mean where it differs); ``p0`` where given."""
+    alone = fit(design, x, Y, W, options, tol=tol, max_nfev=max_nfev)
+    params = alone.params.copy()
+    ok = alone.started & np.isfinite(params).all(axis=1)
+    fill = (
+        _pooled(params[ok])
+        if ok.any()
+        else design.flat_params(
+            x, np.nan_to_num(np.nanmean(Y, axis=1)), np.ones(len(x))
+        )
+    )
+    params[~ok] = fill
+    starts = []
+    for pool in (np.median, np.mean):
+        start = params.copy()
+        start[:, shared] = pool(
+            params[ok][:, shared] if ok.any() else fill[shared], axis=0
+        )
+        if not any(np.array_equal(start, s) for s in starts):
+            starts.append(start)
+    names = design.names
+    for name, value in options.p0.items():
+        j = names.index(name)
+        for start in starts:
+            start[:, j] = np.mean(value) if shared[j] else value
+    return starts
+
+
+def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
+    r"""Global fit of the columns of ``Y`` (n_points, n_curves), the
+    parameters ``shared`` (bool, n_params) common to all curves, one residual
+    variance.
+
+    One row of the engine per start (:func:`joint_starts`), in units pooled
+    over the curves (:meth:`._units.Units.pooled`); its normal matrix is
+    block-arrowhead (:mod:`._arrowhead`). The covariance comes from the
+    same blocks.
+
+    Returns
+    -------
+    JointResult
+    """
+    from ._arrowhead import JointBatch, joint_covariance
+
+    free, fixed = options.free, options.fixed
+    names, kinds = design.names, design.kinds
+    n_curves = Y.shape[1]
+    shared = np.asarray(shared, dtype=bool) & free
+    local = np.flatnonzero(free & ~shared)
+    shared_ix = np.flatnonzero(shared)
+    starts = joint_starts(design, x, Y, W, options, shared, tol=tol, max_nfev=max_nfev)
+
+    t = design.axis(x)
+    observed = np.isfinite(Y) & (W > 0)
+    W = np.where(observed, W, 0.0)
+    units = Units.pooled(t, Y, W, centre_y=design.model.has_bottom)
+    t_int = units.t(t)
+    Y_int = np.where(observed, units.Y(np.where(observed, Y, 0.0)), 0.0)
+    W_int = units.W(W)
+    lower = units.to_internal(design.to_axis_bounds(options.lower, n_curves), kinds)
+    upper = units.to_internal(design.to_axis_bounds(options.upper, n_curves), kinds)
+
+    def internal(params):
+        with np.errstate(all="ignore"):
+            return units.to_internal(design.to_axis(params), kinds)
+
+    starts_int = [internal(s) for s in starts]
+    fixed_values = np.zeros((n_curves, len(names)))
+    for name, value in fixed.items():
+        fixed_values[:, names.index(name)] = value
+    fixed_int = internal(fixed_values)
+    base = starts_int[0].copy()
+    for name in fixed:
+        j = names.index(name)
+        base[:, j] = fixed_int[:, j]
+    batch = JointBatch(
+        design.evaluator(t_int),
+        Y_int.T,
+        np.sqrt(W_int).T,
+        base,
+        local,
+        shared_ix,
+        lower,
+        upper,
+    )
+    theta0 = np.array([batch.row_params(s) for s in starts_int])
+    theta0 = np.clip(theta0, batch.lower, batch.upper)
+    theta0 = np.where(np.isfinite(theta0), theta0, 0.0)
+    n_free = theta0.shape[1]
+    if max_nfev is None:
+        max_nfev = 100 * (len(local) + len(shared_ix) + 1)
+    rows = np.zeros(len(theta0), dtype=int)
+    result = _engine.levenberg_marquardt(
+        batch, theta0, rows, tol=tol, max_nfev=max_nfev
+    )
+    k = int(_engine.best_per_curve(rows, result["objective"], 1, result["status"])[0])
+    full_int = batch.full_params(result["params"][k : k + 1])[0]
+    full_int = _canonical(design, full_int, shared, lower, upper)
+    params = design.from_axis(units.from_internal(full_int, kinds))
+    for name, value in fixed.items():
+        params[:, names.index(name)] = value
+    rss = float(_user_rss(design, params, x, Y, W, observed, np.arange(n_curves)).sum())
+    n_obs = int(observed.sum())
+    r = result["r"][k]
+    with np.errstate(all="ignore"):
+        sigma2 = float(r @ r) / (n_obs - n_free) if n_obs > n_free else np.nan
+    J = result["J"][k]  # (C, m, p + s)
+    if not np.array_equal(full_int, batch.full_params(result["params"][k : k + 1])[0]):
+        _, J = batch.residuals_and_jacobian(
+            batch.row_params(full_int)[None], batch.data(rows[:1])
+        )
+        J = J[0]
+    cov, undetermined = joint_covariance(J, len(local), sigma2)
+    _, scale = units.affine(kinds)
+    d = batch.row_params(scale * design.axis_derivative(params))
+    return JointResult(
+        params=params,
+        covariance=cov,
+        d=d,
+        undetermined=undetermined,
+        rss=rss,
+        n_obs=n_obs,
+        n_free=n_free,
+        n_iter=int(result["n_iter"][k]),
+        status=int(result["status"][k]),
+        local=local,
+        shared=shared_ix,
+    )
+
+
+def _canonical(design, full, shared, lower, upper):
+    """A symmetric model's curves with bottom below top where the sharing
+    allows it: every curve when bottom and top are shared, each on its own
+    when neither is, and none when only one of them is."""
+    flip = design.mirror_rows(full)
+    if not flip.any():
+        return full
+    if shared[0] != shared[1]:
+        return full
+    if shared[0]:
+        flip[:] = True
+    out = full.copy()
+    out[flip] = design.mirror(full[flip])
+    if shared[design.slope_columns()].any() and not flip.all():
+        return full  # a shared slope cannot change sign for some curves only
+    inside = np.all((out >= lower - 1e-12) & (out <= upper + 1e-12), axis=1)
+    return out if inside.all() else full

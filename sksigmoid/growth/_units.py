@@ -14,7 +14,8 @@ Models without a lower asymptote are not shift-invariant in y
 (:math:`c_y = 0`).
 
 The centres and scales are read off the data (per curve for ``y`` and ``w``:
-the curves of a plate have their own); a constant maps to scale 1.
+the curves of a plate have their own; pooled over the curves of a global fit,
+whose shared parameters must mean the same in each); a constant maps to scale 1.
 """
 
 import numpy as np
@@ -98,6 +99,26 @@ class Units:
         w_max = np.where(seen, W, 0.0).max(axis=0, initial=0.0)  # exact in any order
         w_scale = np.where(w_max > 0, w_max, 1.0)
         return cls(t_centre, t_scale, y_centre, y_scale, w_scale)
+
+    @classmethod
+    def pooled(cls, t, Y, W, *, centre_y):
+        """One set of units for every curve (a global fit: a parameter shared
+        by the curves must mean the same in each), read off all the data."""
+        units = cls.from_data(t, Y, W, centre_y=centre_y)
+        n_curves = Y.shape[1]
+        one = cls.from_data(
+            np.tile(t, n_curves),
+            Y.T.reshape(-1, 1),
+            W.T.reshape(-1, 1),
+            centre_y=centre_y,
+        )
+        return cls(
+            units.t_centre,
+            units.t_scale,
+            np.repeat(one.y_centre, n_curves),
+            np.repeat(one.y_scale, n_curves),
+            np.repeat(one.w_scale, n_curves),
+        )
 
     # ---------------------------------------------------------------- data
     def t(self, t):

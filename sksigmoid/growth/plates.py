@@ -26,8 +26,9 @@ from ._common import (
     information_criteria,
 )
 from ._derived import effective_dose, inflection_point, lag_time, max_slope
+from ._global import check_shared
 from ._models import MODELS
-from ._problem import GOOD, AxisDesign, fit, prepare
+from ._problem import GOOD, AxisDesign, fit, fit_joint, prepare
 
 __all__ = ["fit_curves", "starting_values"]
 
@@ -219,6 +220,7 @@ def _no_growth(tss, rss, n_obs, n_free, alpha):
         "flat_alpha": [Interval(Real, 0, 1, closed="neither")],
         "derived": ["boolean"],
         "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
+        "shared": [list, tuple, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -237,6 +239,7 @@ def fit_curves(
     flat_alpha=1e-3,
     derived=True,
     chunk_size=None,
+    shared=None,
 ):
     r"""Fit one sigmoid curve to every column of ``Y`` at once.
 
@@ -285,6 +288,20 @@ def fit_curves(
         ``None`` chooses it from the size of a curve (about 4 million floats
         per array of the batch), so a screen of a million curves runs in
         bounded memory. The result does not depend on it.
+    shared : list of str, default=None
+        A global fit: these parameters are common to all curves (e.g.
+        ``["bottom", "top"]``), the others per curve, one residual variance
+        (as :class:`SigmoidGrowthRegressor` with ``curve``). The plate is then
+        one fit, whose block-arrowhead normal matrix is solved by its Schur
+        complement (time and memory linear in the number of curves;
+        ``chunk_size`` does not apply). The table's standard errors come from
+        the joint covariance; ``sigma``, ``aicc`` and ``n_iter`` are the joint
+        fit's, and a curve is ``"fit"`` or ``"failed"`` (its own parameters
+        undetermined, or no convergence), never ``"flat"``.
+        ``table.attrs["shared"]`` holds the shared estimates
+        ``{name: (estimate, std_error)}`` and ``table.attrs["global"]`` the
+        joint ``rss``, ``dof``, ``sigma``, ``aicc``, ``n_iter`` and
+        ``converged``.
 
     Returns
     -------
@@ -356,6 +373,8 @@ def fit_curves(
     """
     pd = import_pandas("fit_curves")
     plate = _Plate(x, Y, model, x_scale, fixed, bounds, p0, sample_weight)
+    if shared is not None:
+        return _fit_plate_globally(plate, shared, max_nfev, tol, derived, x_scale, pd)
     n_points, n_curves = plate.Y.shape
     n_params = len(plate.options.names)
     if chunk_size is None:
@@ -501,3 +520,92 @@ def _derived_columns(curve_model, fit, x_scale, status):
             "max_slope": max_slope(curve_model, params),
             "lag_time": lag_time(curve_model, params, x_scale),
         }
+
+
+def _fit_plate_globally(plate, shared, max_nfev, tol, derived, x_scale, pd):
+    """fit_curves with ``shared``: the plate as one global fit."""
+    names = plate.options.names
+    shared = check_shared(shared, names, plate.options.fixed)
+    n_curves = plate.Y.shape[1]
+    if n_curves < 2:
+        raise ValueError(
+            f"shared={sorted(shared)} needs at least two curves; Y has one."
+        )
+    mask = np.array([n in shared for n in names])
+    observed = np.isfinite(plate.Y) & (plate.W > 0)
+    n_obs = observed.sum(axis=0)
+    own = int((plate.options.free & ~mask).sum())
+    if np.any(n_obs < own):
+        few = np.flatnonzero(n_obs < own)[:5]
+        raise ValueError(
+            f"Curve(s) {[plate.labels[i] for i in few]} have fewer reads than "
+            f"their own {own} parameters: share or fix more of them."
+        )
+    result = fit_joint(
+        plate.design,
+        plate.x,
+        plate.Y,
+        plate.W,
+        plate.options,
+        mask,
+        tol=tol,
+        max_nfev=max_nfev,
+    )
+    if result.n_obs <= result.n_free:
+        raise ValueError(
+            f"The global fit has {result.n_free} free parameters and needs more "
+            f"reads than that; got {result.n_obs}."
+        )
+    cov = result.curve_covariance()
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+    p = result.local.size
+    undetermined_local = result.undetermined[: n_curves * p].reshape(n_curves, p)
+    failed = undetermined_local.any(axis=1) | (result.status not in GOOD)
+    if result.undetermined[n_curves * p :].any():
+        failed[:] = True
+    se = np.where(plate.options.free, se, 0.0)
+    se[failed] = np.where(plate.options.free, np.inf, 0.0)
+    columns = {name: result.params[:, j] for j, name in enumerate(names)}
+    columns.update({f"{name}_se": se[:, j] for j, name in enumerate(names)})
+    tss, _ = _total_sum_of_squares(plate.Y, plate.W)
+    with np.errstate(all="ignore"):
+        residuals = np.where(
+            observed, plate.Y - plate.design.values(result.params, plate.x).T, 0.0
+        )
+        rss = (plate.W * residuals * residuals).sum(axis=0)
+    dof = result.n_obs - result.n_free
+    positive = plate.W[observed]
+    aicc = information_criteria(
+        result.rss, result.n_obs, result.n_free, np.log(positive).sum()
+    )[1]
+    sigma = float(np.sqrt(result.rss / dof))
+    status = np.where(failed, "failed", "fit")
+    with np.errstate(all="ignore"):
+        columns.update(
+            rss=rss,
+            sigma=np.full(n_curves, sigma),
+            r2=np.where(tss > 0, 1 - rss / tss, np.nan),
+            aicc=np.full(n_curves, float(aicc)),
+            n_obs=n_obs,
+            n_iter=np.full(n_curves, result.n_iter),
+        )
+    fit = {"params": result.params}
+    if derived:
+        columns.update(_derived_columns(plate.model, fit, x_scale, status))
+    columns["status"] = pd.Categorical(status, categories=STATUSES)
+    table = pd.DataFrame(columns, index=pd.Index(plate.labels))
+    table.attrs["shared"] = {
+        name: (float(result.params[0, j]), float(se[0, j]))
+        for j, name in enumerate(names)
+        if mask[j]
+    }
+    table.attrs["global"] = {
+        "rss": result.rss,
+        "dof": int(dof),
+        "sigma": sigma,
+        "aicc": float(aicc),
+        "n_iter": result.n_iter,
+        "converged": bool(result.status in GOOD),
+    }
+    return table

@@ -32,11 +32,20 @@ from sklearn.utils.validation import (
 
 from ..utils._optional import import_pandas
 from . import _derived, _engine
+from . import compare as _compare
 from ._common import (
     check_option_names,
     check_response,
     fit_options,
     information_criteria,
+)
+from ._global import (
+    curve_data,
+    fit_global,
+    global_conf_int,
+    global_effective_dose,
+    global_predict,
+    global_summary,
 )
 from ._models import MODELS
 from ._problem import GOOD, AxisDesign, IndexDesign, fit
@@ -167,6 +176,21 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         than ``tol`` of the residuals (about 10 significant digits on NIST
         Rat42 and Rat43). Every test is relative, so the fit does not depend
         on the units of x, y or the weights.
+    curve : str or int, default=None
+        A global fit of several curves: the column of X that says which curve
+        each row belongs to (a column name of a DataFrame, whose labels may be
+        strings, or the integer position 0 or 1 of an array's column of
+        numeric labels). X then has exactly two columns, the dose (or time)
+        and the label. ``fixed``, ``p0`` and ``bounds`` take one value, or one
+        per curve in ``curves_`` order. One residual variance for all curves
+        (as drc's ``curveid`` and GraphPad Prism's global fit).
+    shared : list of str, default=None
+        With ``curve``: the parameters common to all curves (e.g.
+        ``["bottom", "top"]``, or ``["bottom", "top", "rate"]`` for parallel
+        curves, whose potency ratio is one number); the others are fitted per
+        curve. The normal matrix is block-arrowhead and is solved by its
+        Schur complement, so a fit's cost grows linearly with the number of
+        curves.
 
     Attributes
     ----------
@@ -211,6 +235,13 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         (``pandas.DataFrame(model_comparison_)``); only the kept model's
         warnings are raised.
     n_features_in_ : int
+    curves_ : ndarray
+        With ``curve``: the curve labels, sorted. ``params_`` and
+        ``std_errors_`` then map each name to an array over ``curves_`` (a
+        shared parameter repeats its value), ``param_names_`` names the free
+        parameters (``"x_mid[a]"``, a shared ``"top"``) in the order of
+        ``covariance_``, and ``rss_``, ``dof_``, ``sigma_``, ``aicc_`` ...
+        are those of the joint fit.
 
     See Also
     --------
@@ -238,6 +269,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         "random_state": ["random_state"],
         "max_nfev": [Interval(Integral, 1, None, closed="left"), None],
         "tol": [Interval(Real, 0, None, closed="neither")],
+        "curve": [str, Integral, None],
+        "shared": [list, tuple, None],
     }
 
     def __init__(
@@ -254,6 +287,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         random_state=None,
         max_nfev=None,
         tol=1e-10,
+        curve=None,
+        shared=None,
     ):
         self.model = model
         self.x_scale = x_scale
@@ -266,6 +301,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.max_nfev = max_nfev
         self.tol = tol
+        self.curve = curve
+        self.shared = shared
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -292,6 +329,13 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         -------
         self : SigmoidGrowthRegressor
         """
+        if self.curve is not None:
+            return self._fit_global(X, y, sample_weight)
+        if self.shared:
+            raise ValueError(
+                "shared needs curve: the column of X that says which curve each "
+                "row belongs to."
+            )
         check_response(y)
         X, y = validate_data(self, X, y, y_numeric=True, dtype=np.float64)
         sample_weight = _check_sample_weight(
@@ -317,6 +361,66 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         for key, value in best.items():
             setattr(self, key + "_", value)
         return self
+
+    def _fit_global(self, X, y, sample_weight):
+        """The global fit of several curves (``curve`` set), see :mod:`._global`."""
+        X, y, dose, codes = curve_data(self, X, y, reset=True)
+        sample_weight = _check_sample_weight(
+            sample_weight, X, dtype=np.float64, ensure_non_negative=True
+        )
+        if self.loss != "linear":
+            raise ValueError(
+                "A global fit (curve=...) is by least squares: loss must be "
+                f"'linear'; got {self.loss!r}."
+            )
+        if self.n_starts != 1:
+            raise ValueError(
+                "n_starts applies to single-curve fits; a global fit starts from "
+                "each curve fitted alone (give p0 to start elsewhere)."
+            )
+        if self.model == "auto":
+            wanted = set(self.shared or ())
+            candidates = [
+                n
+                for n in self._auto_candidates(1, sample_weight)
+                if wanted <= set(MODELS[n].param_names)
+            ]
+            if not candidates:
+                raise ValueError(
+                    f"No candidate model has every parameter in shared={self.shared}."
+                )
+        else:
+            candidates = [self.model]
+        self._check_x_domain(dose[:, None], candidates)
+        known = set().union(*(MODELS[n].param_names for n in candidates))
+        check_option_names(self.fixed, self.p0, self.bounds, known)
+        fits = [
+            fit_global(self, name, X, y, sample_weight, dose, codes)
+            for name in candidates
+        ]
+        best = min(fits, key=_selection_key)
+        self.model_comparison_ = _comparison(fits) if self.model == "auto" else None
+        for message, category in best.pop("warnings"):
+            warnings.warn(message, category, stacklevel=3)
+        self._parameter_index = best.pop("parameter_index")
+        self._fit_data = best.pop("train")
+        for key, value in best.items():
+            setattr(self, key + "_", value)
+        return self
+
+    @property
+    def _curve_params(self):
+        """A global fit's parameters, (n_curves, n_params)."""
+        return np.column_stack([self.params_[n] for n in self._model.param_names])
+
+    def _check_single_curve(self, what):
+        check_is_fitted(self, "params_")
+        if self.curve is not None:
+            raise ValueError(
+                f"{what} is for a single-curve fit; a global fit (curve=...) gives "
+                "effective_dose, potency_ratio and compare_parameters per curve "
+                "(or fit one curve alone)."
+            )
 
     def _auto_candidates(self, n_features, sample_weight):
         """The models that apply to this input and have enough points to fit."""
@@ -401,7 +505,7 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
 
     # ------------------------------------------------------------ inference
     def _check_single_feature(self, what):
-        check_is_fitted(self, "params_")
+        self._check_single_curve(what)
         if self.n_features_in_ != 1:
             raise ValueError(f"{what} needs a one-feature fit.")
         if self.flat_:
@@ -437,6 +541,13 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "params_")
         crit = self._t_critical(level)
+        if self.curve is not None:
+            if method != "wald":
+                raise ValueError(
+                    'A global fit (curve=...) gives method="wald" intervals; got '
+                    f"{method!r}."
+                )
+            return global_conf_int(self, crit)
         if method == "wald":
             return {
                 n: (float(v - crit * se), float(v + crit * se))
@@ -506,6 +617,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "params_")
         pd = import_pandas("summary()")
+        if self.curve is not None:
+            return global_summary(self, self._t_critical(level), pd)
         est = np.array(list(self.params_.values()))
         se = np.array(list(self.std_errors_.values()))
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -540,6 +653,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         y_std : ndarray of shape (n_samples,), only with ``return_std``.
         """
         check_is_fitted(self, "params_")
+        if self.curve is not None:
+            return global_predict(self, X, return_std)
         X = validate_data(self, X, reset=False, dtype=np.float64)
         self._check_x_domain(X, [self.model_])
         design = self._design
@@ -638,17 +753,98 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         Returns
         -------
         Estimate
-            ``(estimate, std_error, ci_lower, ci_upper)``, delta method.
+            ``(estimate, std_error, ci_lower, ci_upper)``, delta method; for a
+            global fit (``curve``) each an array over ``curves_`` (then the
+            shape of ``p``), from the joint covariance.
         """
-        self._check_single_feature("effective_dose")
+        check_is_fitted(self, "params_")
         p = np.asarray(p, dtype=float)
         if not np.all((p > 0) & (p < 100)):  # NaN fails too
             raise ValueError(f"p must be a percent in (0, 100); got {p}.")
+        if self.curve is not None:
+            crit = self._t_critical(level) if level else None
+            return global_effective_dose(self, p, level, crit)
+        self._check_single_feature("effective_dose")
 
         def ed(theta):
             return _derived.effective_dose(self._model, theta, p, self.x_scale)
 
         return self._delta(ed, level, p.ndim)
+
+    def potency_ratio(self, numerator, denominator, p=50, level=0.95, method="delta"):
+        r"""Relative potency of two curves of a global fit:
+        :math:`R = \mathrm{ED}_p(\text{numerator}) / \mathrm{ED}_p(\text{denominator})`.
+
+        From the joint covariance :math:`V` (the two estimates are correlated
+        through the shared parameters): ``"delta"``, the standard error
+        :math:`\sqrt{\nabla R^\top V \nabla R}` with :math:`\nabla R =
+        (\nabla \mathrm{ED}_a - R\,\nabla \mathrm{ED}_b)/\mathrm{ED}_b` and
+        the interval :math:`R \pm t_{1-\alpha/2,\,\nu}\,\mathrm{se}`; or
+        ``"fieller"``, Fieller's interval of the ratio of two correlated
+        estimates (unbounded, ``(-inf, inf)``, when the denominator's ED is
+        not significantly different from 0). drc's ``EDcomp(..., c(p, p))``
+        and ``relpot``. Meaningful when the curves are parallel (shared
+        asymptotes and rate: the ratio is then the same at every p).
+
+        Parameters
+        ----------
+        numerator, denominator : label
+            Curves of ``curves_``.
+        p : float, default=50
+            Percent of the effect, in (0, 100).
+        level : float or None, default=0.95
+            Confidence level; None for the estimate and its standard error only.
+        method : {"delta", "fieller"}, default="delta"
+
+        Returns
+        -------
+        Estimate
+            ``(estimate, std_error, ci_lower, ci_upper)``.
+        """
+        return _compare.potency_ratio(self, numerator, denominator, p, level, method)
+
+    def compare_parameters(self, name, kind="ratio", level=0.95):
+        r"""A parameter compared between every pair of curves of a global fit.
+
+        ``"ratio"``: :math:`r = \theta_a/\theta_b`, its delta-method standard
+        error and :math:`t = (r - 1)/\mathrm{se}`; ``"difference"``:
+        :math:`\theta_a - \theta_b` and :math:`t = d/\mathrm{se}`; two-sided
+        p-values from Student's t with ``dof_``, intervals at ``level``
+        (drc's ``compParm``).
+
+        Returns
+        -------
+        dict of lists
+            Columns ``curve_1``, ``curve_2``, ``estimate``, ``std_error``,
+            ``t``, ``p_value``, ``ci_lower``, ``ci_upper``, one row per pair
+            (``pandas.DataFrame(result)``).
+        """
+        return _compare.compare_parameters(self, name, kind, level)
+
+    def equivalence_test(self, name, margins, level=0.90, kind="ratio"):
+        r"""Equivalence (similarity) of a parameter between curves, USP <1032>.
+
+        A pair of curves is equivalent in ``name`` when the ``level``
+        interval of the ratio (or difference) lies inside ``margins``: with
+        ``level=0.90``, two one-sided tests at 5% (TOST). For parallelism,
+        test the rate (the slope) and the asymptotes of a fit that lets them
+        vary by curve.
+
+        Parameters
+        ----------
+        name : str
+        margins : tuple of two floats
+            The equivalence interval, around 1 for a ratio (e.g. (0.8, 1.25)),
+            around 0 for a difference.
+        level : float, default=0.90
+        kind : {"ratio", "difference"}, default="ratio"
+
+        Returns
+        -------
+        dict of lists
+            The columns of :meth:`compare_parameters` and ``equivalent``.
+        """
+        return _compare.equivalence_test(self, name, margins, level, kind)
 
     def inverse_predict(self, y, level=None):
         r"""The x at which the fitted curve reaches the response ``y``.

@@ -32,11 +32,18 @@ class GrowthCurveDisplay:
     log_x : bool, default=False
         Draw x on a log axis (fits with ``x_scale="log"``).
     estimator_name : str, default=None
+    curves : sequence, default=None
+        Several curves (a global fit): their labels; ``y_pred`` and the
+        bands' limits are then (n_curves, n_grid) and ``curve_data`` gives
+        each observation's label. One colour per curve.
+    curve_data : ndarray, default=None
 
     Attributes
     ----------
     line_ : matplotlib Line2D
-        The fitted curve.
+        The fitted curve (the first, with several).
+    lines_ : list of matplotlib Line2D
+        One per curve.
     scatter_ : matplotlib PathCollection or None
     confidence_band_, prediction_band_ : matplotlib PolyCollection or None
     ax_ : matplotlib Axes
@@ -64,6 +71,8 @@ class GrowthCurveDisplay:
         level=0.95,
         log_x=False,
         estimator_name=None,
+        curves=None,
+        curve_data=None,
     ):
         self.x = x
         self.y_pred = y_pred
@@ -74,6 +83,8 @@ class GrowthCurveDisplay:
         self.level = level
         self.log_x = log_x
         self.estimator_name = estimator_name
+        self.curves = curves
+        self.curve_data = curve_data
 
     def plot(self, ax=None, *, line_kw=None, band_kw=None, scatter_kw=None):
         """Draw the curve, its bands and the data.
@@ -92,34 +103,87 @@ class GrowthCurveDisplay:
         """
         _, ax = prepare_axes(self, ax)
         percent = f"{100 * self.level:g}%"
-        self.prediction_band_ = self._band(
-            ax, self.prediction, f"{percent} prediction band", 0.15, band_kw
-        )
-        self.confidence_band_ = self._band(
-            ax, self.confidence, f"{percent} confidence band", 0.35, band_kw
-        )
-        self.line_ = ax.plot(
-            self.x,
-            self.y_pred,
-            **{"label": self.estimator_name or "fit", **(line_kw or {})},
-        )[0]
-        self.scatter_ = None
-        if self.x_data is not None:
-            kw = {"color": "black", "s": 15, "zorder": 3, "label": "data"}
-            self.scatter_ = ax.scatter(
-                self.x_data, self.y_data, **{**kw, **(scatter_kw or {})}
+        several = self.curves is not None
+        curves = list(self.curves) if several else [None]
+        self.lines_, scatters, confidence, prediction = [], [], [], []
+        for k, curve in enumerate(curves):
+            colour = f"C{k}"
+            named = "" if not several else f" ({curve})"
+            pick = (lambda a, k=k: a[k]) if several else (lambda a: a)
+            prediction.append(
+                self._band(
+                    ax,
+                    self.prediction,
+                    f"{percent} prediction band{named}",
+                    0.15,
+                    band_kw,
+                    colour,
+                    pick,
+                )
             )
+            confidence.append(
+                self._band(
+                    ax,
+                    self.confidence,
+                    f"{percent} confidence band{named}",
+                    0.35,
+                    band_kw,
+                    colour,
+                    pick,
+                )
+            )
+            label = str(curve) if several else self.estimator_name or "fit"
+            line = ax.plot(
+                self.x,
+                pick(np.asarray(self.y_pred)),
+                **{"label": label, "color": colour, **(line_kw or {})},
+            )[0]
+            self.lines_.append(line)
+            if self.x_data is not None:
+                shown = (
+                    np.asarray(self.curve_data) == curve
+                    if several
+                    else np.ones(len(self.x_data), dtype=bool)
+                )
+                kw = {
+                    "color": colour if several else "black",
+                    "s": 15,
+                    "zorder": 3,
+                    "label": None if several else "data",
+                }
+                scatters.append(
+                    ax.scatter(
+                        np.asarray(self.x_data)[shown],
+                        np.asarray(self.y_data)[shown],
+                        **{**kw, **(scatter_kw or {})},
+                    )
+                )
+        self.line_ = self.lines_[0]
+        self.scatter_ = scatters[0] if scatters else None
+        self.scatters_ = scatters
+        self.confidence_band_ = confidence[0]
+        self.prediction_band_ = prediction[0]
         if self.log_x:
             ax.set_xscale("log")
         ax.legend(loc="best")
         self.ax_, self.figure_ = ax, ax.figure
         return self
 
-    def _band(self, ax, limits, label, alpha, band_kw):
+    @classmethod
+    def _from_global_fit(
+        cls, estimator, X, y, level, bands, n_points, ax, line_kw, band_kw, scatter_kw
+    ):
+        kws = {"line_kw": line_kw, "band_kw": band_kw, "scatter_kw": scatter_kw}
+        return _global_fit_display(
+            cls, estimator, X, y, level, bands, n_points, ax, kws
+        )
+
+    def _band(self, ax, limits, label, alpha, band_kw, colour, pick):
         if limits is None:
             return None
-        kw = {"alpha": alpha, "color": "C0", "linewidth": 0, "label": label}
-        return ax.fill_between(self.x, *limits, **{**kw, **(band_kw or {})})
+        kw = {"alpha": alpha, "color": colour, "linewidth": 0, "label": label}
+        lower, upper = (pick(np.asarray(limit)) for limit in limits)
+        return ax.fill_between(self.x, lower, upper, **{**kw, **(band_kw or {})})
 
     @classmethod
     def from_estimator(
@@ -141,8 +205,10 @@ class GrowthCurveDisplay:
         Parameters
         ----------
         estimator : SigmoidGrowthRegressor
-            Fitted, with one feature.
-        X : array-like of shape (n_samples, 1)
+            Fitted, with one feature, or a global fit (``curve``): then one
+            curve per label, each in its colour, with its bands.
+        X : array-like of shape (n_samples, 1), or (n_samples, 2) with the
+            curve column for a global fit
         y : array-like of shape (n_samples,)
         level : float, default=0.95
         bands : sequence of {"confidence", "prediction"}, default=both
@@ -158,6 +224,19 @@ class GrowthCurveDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
         check_is_fitted(estimator)
+        if getattr(estimator, "curve", None) is not None:
+            return cls._from_global_fit(
+                estimator,
+                X,
+                y,
+                level,
+                bands,
+                n_points,
+                ax,
+                line_kw,
+                band_kw,
+                scatter_kw,
+            )
         x_data = np.asarray(X, dtype=float).reshape(len(y), -1)
         if x_data.shape[1] != 1:
             raise ValueError("GrowthCurveDisplay draws one-feature fits.")
@@ -183,6 +262,52 @@ class GrowthCurveDisplay:
         return display.plot(
             ax=ax, line_kw=line_kw, band_kw=band_kw, scatter_kw=scatter_kw
         )
+
+
+def _global_fit_display(cls, estimator, X, y, level, bands, n_points, ax, kws):
+    from ..growth._global import curve_data
+
+    _, _, dose, codes = curve_data(estimator, X, reset=False)
+    labels = estimator.curves_
+    log_x = estimator.x_scale == "log"
+    grid = _grid(dose, n_points, log_x)
+    columns = getattr(X, "columns", None)
+    position = estimator._curve_position
+
+    def rows(label):
+        if columns is not None:
+            frame = {c: grid for c in columns}
+            frame[estimator.curve] = np.full(grid.size, label, dtype=object)
+            return type(X)(frame, columns=columns)
+        out = np.empty((grid.size, 2))
+        out[:, 1 - position], out[:, position] = grid, label
+        return out
+
+    limits = {kind: ([], []) for kind in bands}
+    y_pred = []
+    for label in labels:
+        Xk = rows(label)
+        y_pred.append(estimator.predict(Xk))
+        for kind in bands:
+            lower, upper = estimator.predict_interval(Xk, level=level, kind=kind)
+            limits[kind][0].append(lower)
+            limits[kind][1].append(upper)
+    shown = dose > 0 if log_x else np.ones_like(dose, dtype=bool)
+    stacked = {k: (np.array(lo), np.array(hi)) for k, (lo, hi) in limits.items()}
+    display = cls(
+        x=grid,
+        y_pred=np.array(y_pred),
+        confidence=stacked.get("confidence"),
+        prediction=stacked.get("prediction"),
+        x_data=dose[shown],
+        y_data=np.asarray(y, dtype=float)[shown],
+        level=level,
+        log_x=log_x,
+        estimator_name=f"{estimator.model_} global fit",
+        curves=list(labels),
+        curve_data=labels[codes][shown],
+    )
+    return display.plot(ax=ax, **kws)
 
 
 def _grid(x, n_points, log_x):
