@@ -26,6 +26,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._logistic_inference import (
+    COV_TYPES,
+    LikelihoodRatioTest,
+    average_marginal_effects,
+    drop_one_tests,
+    firth_penalty_hessian,
+    firth_terms,
+    log_likelihood,
+    profile_interval,
+    robust_covariance,
+)
 from ._network import affine_backward, affine_forward, output_delta
 from ._numeric import (
     binary_log_loss,
@@ -43,7 +54,7 @@ from ._optim import (
 from .exceptions import SeparationWarning
 from .utils._optional import import_pandas
 
-__all__ = ["SigmoidNeuronClassifier"]
+__all__ = ["SigmoidNeuronClassifier", "likelihood_ratio_test"]
 
 # Beyond this |logit| a fitted probability rounds to exactly 0 or 1 in float64,
 # which a finite maximum-likelihood fit almost never produces; only then is the
@@ -168,6 +179,9 @@ class _NeuronObjective:
         kept = _kept_at(self.gradient_at, w)
         if kept is not None:
             return kept
+        return self._fresh_gradient(w, z)
+
+    def _fresh_gradient(self, w, z):
         delta = output_delta(self.y, z, self.s)
         grad_coef, grad_b, _ = affine_backward(self.X, delta, need_input_grad=False)
         return self._penalised(w, grad_coef, grad_b)
@@ -233,6 +247,51 @@ class _NeuronObjective:
         p_ = self.n_features
         H[:p_, :p_].flat[:: p_ + 1] += self.l2 if l2 is None else l2
         return H
+
+
+class _FirthObjective(_NeuronObjective):
+    r"""Firth's bias-reduced objective: the mean log-loss penalised by the
+    Jeffreys prior,
+
+    .. math::
+        L^*(w) = L(w) - \frac{1}{2W}\log\det I(w), \qquad
+        I(w) = \tilde X^\top \mathrm{diag}(S_i p_i(1 - p_i))\tilde X,
+
+    so that :math:`-W L^*` is the penalised log-likelihood of R's
+    ``logistf``. Its gradient is :math:`-U^*/W` with Firth's modified score
+    :math:`U^* = \tilde X^\top[S(y - p) + h(\tfrac12 - p)]`; the Hessian
+    Newton's method steps with is the Fisher information's (as ``logistf``),
+    so the steps converge linearly at a rate of order :math:`k/n`, each one
+    kept only if it lowers :math:`L^*`.
+    """
+
+    def loss(self, w, z):
+        penalty, _ = firth_terms(self, z)
+        return super().loss(w, z) - penalty / self.total_weight
+
+    def _fresh_gradient(self, w, z):
+        _, penalty_gradient = firth_terms(self, z)
+        return super()._fresh_gradient(w, z) - penalty_gradient / self.total_weight
+
+    def hessian(self, z, l2=None):
+        """The exact Hessian of :math:`L^*` (Fisher's plus the penalty's,
+        :func:`~sksigmoid._logistic_inference.firth_penalty_hessian`):
+        Newton's steps converge quadratically; the Fisher information's where
+        that is not positive definite (far from the estimate)."""
+        fisher = super().hessian(z, l2=0.0)
+        penalty = firth_penalty_hessian(self, z)
+        if penalty is None:
+            return fisher
+        exact = fisher - penalty / self.total_weight
+        if (
+            well_conditioned_cholesky(exact / np.outer(*2 * [jacobi_scale(exact)]))
+            is None
+        ):
+            return fisher
+        return exact
+
+    def full_step(self, w, z, d):
+        return self.direction_logits(d), None, None
 
 
 def _kept_at(kept, w):
@@ -569,6 +628,12 @@ def well_conditioned_cholesky(A):
 
 
 def separation_detected(X, y, sample_weight, fit_intercept):
+    """Whether the classes are (quasi-)completely separated (see
+    :func:`separation_direction`)."""
+    return separation_direction(X, y, sample_weight, fit_intercept) is not None
+
+
+def separation_direction(X, y, sample_weight, fit_intercept):
     r"""Whether the classes are (quasi-)completely separated (Konis 2007).
 
     Solves the linear programme
@@ -580,7 +645,8 @@ def separation_detected(X, y, sample_weight, fit_intercept):
 
     over the samples of positive weight. A positive optimum is a direction
     along which the log-likelihood increases without bound: the maximum-
-    likelihood estimate does not exist.
+    likelihood estimate does not exist. Returns that direction (the
+    coefficients, intercept last), or None when the classes overlap.
     """
     keep = sample_weight > 0
     X, y = X[keep], y[keep]
@@ -605,8 +671,10 @@ def separation_detected(X, y, sample_weight, fit_intercept):
         method="highs",
     )
     if result.status != 0:
-        return False
-    return bool(-result.fun > 1e-6 * U.shape[0] * max(u_max, 1.0))
+        return None
+    if -result.fun > 1e-6 * U.shape[0] * max(u_max, 1.0):
+        return result.x
+    return None
 
 
 def start_ridge(objective):
@@ -720,6 +788,30 @@ class SigmoidNeuronClassifier(
         Seeds the shuffling of sgd.
     verbose : int, default=0
         Print the loss at each iteration when positive.
+    firth : bool, default=False
+        Firth's bias-reduced logistic regression (binary targets,
+        ``alpha=0``, solver ``"newton"`` or ``"lbfgs"``): maximise the
+        log-likelihood penalised by :math:`\tfrac12\log\det I(\beta)`
+        (the Jeffreys prior), as R's ``logistf``. Estimates are finite also on
+        separated data, where maximum likelihood has none; standard errors
+        come from :math:`I(\hat\beta)^{-1}`, profile intervals and
+        likelihood-ratio tests from the penalised likelihood. newton steps
+        with the Fisher information (each step kept only if it raises the
+        penalised likelihood; linear convergence at a rate of order
+        :math:`k/n`); lbfgs minimises the same objective with its exact
+        gradient. Sample weights are frequency weights.
+    cov_type : {"nonrobust", "HC0", "HC1", "HC2", "HC3", "cluster"}, default="nonrobust"
+        Covariance of the coefficients of an unpenalised binary fit:
+        the inverse Fisher information, or a sandwich
+        :math:`I^{-1} M I^{-1}` robust to misspecification. HC0 is White's
+        (statsmodels' for Logit and GLM); HC1 multiplies it by
+        :math:`n/(n - k)`; HC2 and HC3 divide each squared score by
+        :math:`1 - h_i` and :math:`(1 - h_i)^2` (:math:`h_i` the leverage of
+        the weighted design, as R's ``sandwich::vcovHC``; statsmodels
+        returns HC0 for these three in Logit and GLM); ``"cluster"`` sums the
+        scores within the groups passed to :meth:`fit` as ``groups`` (CRV1
+        with statsmodels' small-sample factor
+        :math:`\frac{G}{G-1}\frac{n-1}{n-k}`). Not with ``firth``.
 
     Attributes
     ----------
@@ -749,6 +841,14 @@ class SigmoidNeuronClassifier(
         pseudo-:math:`R^2 = 1 - \ell/\ell_0` of unpenalised binary fits.
     separated_ : bool
         Whether (quasi-)complete separation was detected (unpenalised fits).
+    separation_ : dict
+        Under separation, the coefficients that maximum likelihood sends to
+        infinity and their direction, ``{name: "+inf" | "-inf"}`` (a
+        direction along which the likelihood rises without bound, from the
+        linear programme of the separation test); empty otherwise.
+    penalized_log_likelihood_ : float
+        With ``firth``: the penalised log-likelihood at the estimate
+        (``log_likelihood_`` is the unpenalised one there).
     n_features_in_ : int
         Number of features seen during fit.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -786,6 +886,8 @@ class SigmoidNeuronClassifier(
         "warm_start": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
+        "firth": ["boolean"],
+        "cov_type": [StrOptions(set(COV_TYPES))],
     }
 
     def __init__(
@@ -807,6 +909,8 @@ class SigmoidNeuronClassifier(
         warm_start=False,
         random_state=None,
         verbose=0,
+        firth=False,
+        cov_type="nonrobust",
     ):
         self.solver = solver
         self.alpha = alpha
@@ -824,6 +928,8 @@ class SigmoidNeuronClassifier(
         self.warm_start = warm_start
         self.random_state = random_state
         self.verbose = verbose
+        self.firth = firth
+        self.cov_type = cov_type
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -833,7 +939,7 @@ class SigmoidNeuronClassifier(
     # ------------------------------------------------------------------ fit
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X, y, sample_weight=None, groups=None):
         """Fit the neuron(s) to the training data.
 
         Parameters
@@ -844,6 +950,10 @@ class SigmoidNeuronClassifier(
             Target labels: any two (or more) labels, numbers or strings.
         sample_weight : array-like of shape (n_samples,), default=None
             Non-negative weights; a weight of k acts like k repeated rows.
+        groups : array-like of shape (n_samples,), default=None
+            Cluster labels for ``cov_type="cluster"`` (ignored otherwise).
+            Inside a Pipeline or GridSearchCV, route it with
+            ``set_fit_request(groups=True)`` (scikit-learn's metadata routing).
 
         Returns
         -------
@@ -868,6 +978,7 @@ class SigmoidNeuronClassifier(
                 "SigmoidNeuronClassifier needs samples of at least 2 classes in "
                 f"the data, but the data contains only one class: {classes[0]!r}."
             )
+        self._check_inference_options(len(classes), X.shape[0], groups)
         sample_weight = self._effective_sample_weight(
             sample_weight, X, y_encoded, classes
         )
@@ -884,8 +995,9 @@ class SigmoidNeuronClassifier(
         callback_ctx.call_on_fit_task_begin(estimator=self, X=X, y=y)
 
         weights, n_iters, curves, separated, diverged = [], [], [], False, False
+        Objective = _FirthObjective if self.firth else _NeuronObjective
         for k, target in enumerate(targets):
-            objective = _NeuronObjective(
+            objective = Objective(
                 X,
                 target,
                 sample_weight,
@@ -910,7 +1022,7 @@ class SigmoidNeuronClassifier(
             )
             separated |= neuron_separated
             diverged |= status == "diverged"
-            if status != "converged" and not neuron_separated:
+            if status != "converged" and (self.firth or not neuron_separated):
                 warnings.warn(
                     self._convergence_message(status, n_iter, curve), ConvergenceWarning
                 )
@@ -928,20 +1040,98 @@ class SigmoidNeuronClassifier(
         self.n_iter_ = np.array(n_iters, dtype=np.int32)
         self.loss_curve_ = curves[0] if n_neurons == 1 else curves
         self.separated_ = separated
-        if separated:
+        self.separation_ = {}
+        if separated and n_neurons == 1:
+            self.separation_ = self._separating_coefficients(objective)
+        if separated and not self.firth:
+            named = ", ".join(f"{k} -> {v}" for k, v in self.separation_.items())
             warnings.warn(
                 "The classes are perfectly or quasi-perfectly separated by the "
                 "features: the maximum-likelihood estimate does not exist (the "
-                "coefficients grow without bound), so standard errors are "
-                "infinite. Use alpha > 0 or drop the separating features.",
+                "coefficients grow without bound"
+                + (f": {named}" if named else "")
+                + "), so standard errors are infinite. Use firth=True (Firth's "
+                "bias-reduced estimates are finite, with profile intervals), "
+                "alpha > 0, or drop the separating features.",
                 SeparationWarning,
             )
         self._drop_inference()
         self._diverged = diverged
         if n_neurons == 1 and self.alpha == 0 and not diverged:
-            self._compute_inference(objective, W[0], separated, z=z)
+            self._compute_inference(
+                objective, W[0], separated and not self.firth, z=z, groups=groups
+            )
         callback_ctx.call_on_fit_task_end(estimator=self, X=X, y=y)
         return self
+
+    def _check_inference_options(self, n_classes, n_samples, groups):
+        """Refuse the combinations of firth, cov_type and groups that have no
+        meaning, naming the parameter."""
+        if self.firth:
+            if n_classes > 2:
+                raise ValueError(
+                    "firth=True fits a binary target (one penalised likelihood); "
+                    f"y has {n_classes} classes."
+                )
+            if self.alpha > 0:
+                raise ValueError(
+                    "firth=True is its own penalty (the Jeffreys prior): use "
+                    f"alpha=0, not alpha={self.alpha}."
+                )
+            if self.solver not in ("newton", "lbfgs"):
+                raise ValueError(
+                    "firth=True needs solver='newton' or 'lbfgs'; got "
+                    f"solver={self.solver!r}."
+                )
+            if self.cov_type != "nonrobust":
+                raise ValueError(
+                    "firth=True reports the penalised information's covariance; "
+                    f"cov_type={self.cov_type!r} is for maximum-likelihood fits."
+                )
+        if self.cov_type != "nonrobust" and (self.alpha > 0 or n_classes > 2):
+            raise ValueError(
+                f"cov_type={self.cov_type!r} needs an unpenalised binary fit "
+                "(alpha=0, two classes): only there is there a covariance."
+            )
+        if self.cov_type == "cluster":
+            if groups is None:
+                raise ValueError(
+                    'cov_type="cluster" needs the cluster labels: fit(X, y, '
+                    "groups=...) (in a Pipeline or GridSearchCV, route them with "
+                    "set_fit_request(groups=True))."
+                )
+            if np.shape(groups) != (n_samples,):
+                raise ValueError(
+                    f"groups must have shape ({n_samples},), one label per sample; "
+                    f"got {np.shape(groups)}."
+                )
+            if len(np.unique(np.asarray(groups))) < 2:
+                raise ValueError('cov_type="cluster" needs at least two groups.')
+
+    def _separating_coefficients(self, objective):
+        """``{name: "+inf" | "-inf"}`` along the separation test's direction."""
+        direction = separation_direction(
+            objective.X, objective.y, objective.s, objective.fit_intercept
+        )
+        if direction is None:
+            return {}
+        names = self._parameter_names()
+        top = np.max(np.abs(direction))
+        return {
+            name: "+inf" if d > 0 else "-inf"
+            for name, d in zip(names, direction, strict=True)
+            if abs(d) > 1e-6 * top
+        }
+
+    def _parameter_names(self):
+        names = list(
+            getattr(
+                self,
+                "feature_names_in_",
+                [f"x{j}" for j in range(self.n_features_in_)],
+            )
+        )
+        return names + ["intercept"] * bool(self.fit_intercept)
 
     def _check_solver_options(self):
         if self.l1_ratio > 0 and self.solver in ("newton", "lbfgs"):
@@ -1327,20 +1517,25 @@ class SigmoidNeuronClassifier(
         "aic_",
         "bic_",
         "pseudo_r2_",
+        "penalized_log_likelihood_",
         "_n_obs",
+        "_objective",
+        "_signature",
     )
 
     def _drop_inference(self):
         for name in self._INFERENCE_ATTRS:
             self.__dict__.pop(name, None)
 
-    def _compute_inference(self, objective, w, separated, z=None):
-        r"""Wald inference of an unpenalised binary maximum-likelihood fit.
+    def _compute_inference(self, objective, w, separated, z=None, groups=None):
+        r"""Inference of an unpenalised (or Firth) binary fit.
 
         The covariance is the inverse observed Fisher information
         :math:`(\tilde X^\top \mathrm{diag}(s_i p_i (1-p_i)) \tilde X)^{-1}`
         with the raw (frequency) sample weights :math:`s_i`, at ``w`` (whose
-        logits ``z`` are computed unless given).
+        logits ``z`` are computed unless given), or the sandwich of
+        ``cov_type``. The objective is kept for the profile intervals and
+        likelihood-ratio tests, which refit it.
         """
         total_weight = objective.total_weight
         if z is None:
@@ -1360,6 +1555,13 @@ class SigmoidNeuronClassifier(
                     "errors are infinite. Drop redundant features.",
                     UserWarning,
                 )
+        if (
+            not separated
+            and self.cov_type != "nonrobust"
+            and np.isfinite(covariance).all()
+        ):
+            robust = robust_covariance(objective, w, self.cov_type, groups)
+            covariance = covariance if robust is None else robust
         se = np.sqrt(np.diag(covariance))
         n_features = objective.n_features
         self.covariance_ = covariance
@@ -1369,6 +1571,12 @@ class SigmoidNeuronClassifier(
             self.intercept_se_ = np.zeros(1)
         log_lik = -total_weight * binary_log_loss(objective.y, z, objective.s)
         self.log_likelihood_ = float(log_lik)
+        if self.firth:
+            self.penalized_log_likelihood_ = float(log_likelihood(objective, w))
+        objective.__dict__.pop("_design_cache", None)
+        objective.logits_at = objective.gradient_at = objective.hessian_at = None
+        self._objective = objective
+        self._signature = _data_signature(objective)
         self.aic_ = 2 * n_params - 2 * log_lik
         self.bic_ = n_params * np.log(total_weight) - 2 * log_lik
         null_log_lik = self._null_log_likelihood(objective, total_weight)
@@ -1382,7 +1590,8 @@ class SigmoidNeuronClassifier(
         kept = _kept_at(objective.hessian_at, w)
         if kept is not None and objective.l2 == 0:
             return kept
-        return objective.hessian(z, l2=0.0)
+        # the Fisher information (for Firth too: logistf's covariance)
+        return _NeuronObjective.hessian(objective, z, l2=0.0)
 
     @staticmethod
     def _null_log_likelihood(objective, total_weight):
@@ -1396,62 +1605,163 @@ class SigmoidNeuronClassifier(
         # for every sample: the log-likelihood is that of a Bernoulli(p).
         return total_weight * (p * np.log(p) + (1.0 - p) * np.log1p(-p))
 
-    def summary(self, alpha=0.05):
-        """Coefficient table of an unpenalised binary fit, with Wald inference.
+    def _inference_level(self, level, alpha):
+        """The confidence level from ``level`` (or the deprecated ``alpha``)."""
+        if alpha is not None:
+            warnings.warn(
+                "summary(alpha=...) is deprecated: pass level=1 - alpha (e.g. "
+                "level=0.95), as in the growth regressor. alpha will be removed "
+                "in a future release.",
+                FutureWarning,
+                stacklevel=3,
+            )
+            if not (isinstance(alpha, Real) and 0 < alpha < 1):
+                raise ValueError(f"alpha must be in (0, 1), got {alpha!r}.")
+            return 1.0 - float(alpha)
+        if not (isinstance(level, Real) and 0 < level < 1):
+            raise ValueError(f"level must be in (0, 1); got {level!r}.")
+        if level <= 0.5:
+            warnings.warn(
+                f"summary({level}) reads {level} as the old alpha (the first "
+                f"argument is now the confidence level): level={1 - level:g} is "
+                "used. Pass level= by name.",
+                FutureWarning,
+                stacklevel=3,
+            )
+            return 1.0 - float(level)
+        return float(level)
 
-        For each coefficient :math:`\\hat b_j` with standard error :math:`se_j`:
-        :math:`z_j = \\hat b_j/se_j`, two-sided p-value :math:`2\\Phi(-|z_j|)` and
-        the interval :math:`\\hat b_j \\pm \\Phi^{-1}(1-\\alpha/2)\\,se_j`.
+    def _check_inference(self, what):
+        check_is_fitted(self)
+        if not hasattr(self, "coef_se_"):
+            raise ValueError(self._why_no_inference().replace("summary()", what))
+
+    @property
+    def _estimate(self):
+        w = self.coef_[0].astype(np.float64)
+        return np.append(w, float(self.intercept_[0])) if self.fit_intercept else w
+
+    @property
+    def _loglik_hat(self):
+        return self.penalized_log_likelihood_ if self.firth else self.log_likelihood_
+
+    def conf_int(self, level=0.95, method="wald"):
+        r"""Confidence intervals of the coefficients and the intercept.
+
+        ``"wald"``: :math:`\hat b_j \pm \Phi^{-1}(1 - \alpha/2)\,se_j` (with
+        the standard errors of ``cov_type``). ``"profile"``: the
+        profile-likelihood interval :math:`\{b : 2(\hat\ell - \ell_j(b)) \le
+        \chi^2_1(\text{level})\}`, :math:`\ell_j(b)` the log-likelihood
+        maximised over the other coefficients with :math:`b_j = b` (R's
+        ``confint`` on a glm); for ``firth`` fits the penalised likelihood's
+        (as ``logistf``). An endpoint that does not exist (separation: the
+        profile never falls that far) is :math:`\pm\infty`.
 
         Parameters
         ----------
-        alpha : float, default=0.05
-            One minus the confidence level of the intervals.
+        level : float, default=0.95
+        method : {"wald", "profile"}, default="wald"
+
+        Returns
+        -------
+        dict
+            ``{name: (lower, upper)}``, with an ``"intercept"`` entry.
+        """
+        self._check_inference("conf_int()")
+        if not (isinstance(level, Real) and 0 < level < 1):
+            raise ValueError(f"level must be in (0, 1); got {level!r}.")
+        names = self._parameter_names()
+        w = self._estimate
+        se = self._standard_errors()
+        if method == "wald":
+            half = stats.norm.ppf(0.5 + level / 2) * se
+            return {
+                n: (float(v - h), float(v + h))
+                for n, v, h in zip(names, w, half, strict=True)
+            }
+        if method != "profile":
+            raise ValueError(f'method must be "wald" or "profile"; got {method!r}.')
+        nonrobust = np.sqrt(np.diag(self._fisher_covariance()))
+        return {
+            n: tuple(
+                float(e)
+                for e in profile_interval(
+                    self._objective, w, self._loglik_hat, j, level, nonrobust[j]
+                )
+            )
+            for j, n in enumerate(names)
+        }
+
+    def _standard_errors(self):
+        se = self.coef_se_[0]
+        return np.append(se, self.intercept_se_[0]) if self.fit_intercept else se
+
+    def _fisher_covariance(self):
+        """The inverse Fisher information at the estimate (the scale of the
+        profile's first steps, whatever ``cov_type``)."""
+        if self.cov_type == "nonrobust":
+            return self.covariance_
+        objective = self._objective
+        z = objective._affine(self._estimate)
+        inverse, _ = inverse_and_rank(
+            _NeuronObjective.hessian(objective, z, l2=0.0) * objective.total_weight
+        )
+        return self.covariance_ if inverse is None else inverse
+
+    def summary(self, level=0.95, *, ci="wald", lrt=False, alpha=None):
+        r"""Coefficient table of an unpenalised (or Firth) binary fit.
+
+        For each coefficient :math:`\hat b_j` with standard error :math:`se_j`
+        (of ``cov_type``): :math:`z_j = \hat b_j/se_j`, two-sided p-value
+        :math:`2\Phi(-|z_j|)` and the interval at ``level`` (Wald, or the
+        profile likelihood's, see :meth:`conf_int`).
+
+        Parameters
+        ----------
+        level : float, default=0.95
+            Confidence level of the intervals.
+        ci : {"wald", "profile"}, default="wald"
+        lrt : bool, default=False
+            Add the likelihood-ratio test of each coefficient, dropped in
+            turn (``lr_statistic``, ``lr_p_value``; R's
+            ``drop1(test="LRT")``, ``logistftest`` for Firth fits).
+        alpha : float, default=None
+            Deprecated: one minus ``level``.
 
         Returns
         -------
         pandas.DataFrame
             Indexed by feature name (``x0``, ``x1`` ... when the training data
             had none) with an ``intercept`` row, columns ``coef``, ``std_err``,
-            ``z``, ``p_value``, ``ci_lower``, ``ci_upper``. ``frame.attrs`` holds
-            ``log_likelihood``, ``aic``, ``bic``, ``pseudo_r2``, ``n_obs`` and
-            ``separated``.
+            ``z``, ``p_value``, ``ci_lower``, ``ci_upper`` (and the LR
+            columns). ``frame.attrs`` holds ``log_likelihood``, ``aic``,
+            ``bic``, ``pseudo_r2``, ``n_obs``, ``separated``, ``cov_type``
+            and ``firth``.
         """
-        check_is_fitted(self)
-        if not 0 < alpha < 1:
-            raise ValueError(f"alpha must be in (0, 1), got {alpha!r}.")
-        if not hasattr(self, "coef_se_"):
-            raise ValueError(self._why_no_inference())
+        level = self._inference_level(level, alpha)
+        self._check_inference("summary()")
+        if ci not in ("wald", "profile"):
+            raise ValueError(f'ci must be "wald" or "profile"; got {ci!r}.')
         pd = import_pandas("summary()")
-        names = list(
-            getattr(
-                self,
-                "feature_names_in_",
-                [f"x{j}" for j in range(self.n_features_in_)],
-            )
-        )
-        coef = self.coef_[0].astype(np.float64)
-        se = self.coef_se_[0]
-        if self.fit_intercept:
-            names.append("intercept")
-            coef = np.append(coef, float(self.intercept_[0]))
-            se = np.append(se, self.intercept_se_[0])
+        names = self._parameter_names()
+        coef, se = self._estimate, self._standard_errors()
         finite = np.isfinite(se)
         with np.errstate(divide="ignore", invalid="ignore"):
             z = np.where(finite, coef / se, np.nan)
         p_value = np.where(finite, 2 * stats.norm.sf(np.abs(z)), np.nan)
-        half_width = stats.norm.ppf(1 - alpha / 2) * se
-        frame = pd.DataFrame(
-            {
-                "coef": coef,
-                "std_err": se,
-                "z": z,
-                "p_value": p_value,
-                "ci_lower": coef - half_width,
-                "ci_upper": coef + half_width,
-            },
-            index=pd.Index(names, name="feature"),
-        )
+        intervals = self.conf_int(level, method=ci)
+        columns = {
+            "coef": coef,
+            "std_err": se,
+            "z": z,
+            "p_value": p_value,
+            "ci_lower": [intervals[n][0] for n in names],
+            "ci_upper": [intervals[n][1] for n in names],
+        }
+        if lrt:
+            statistic, lr_p = drop_one_tests(self._objective, coef, self._loglik_hat)
+            columns.update(lr_statistic=statistic, lr_p_value=lr_p)
+        frame = pd.DataFrame(columns, index=pd.Index(names, name="feature"))
         frame.attrs.update(
             log_likelihood=self.log_likelihood_,
             aic=self.aic_,
@@ -1459,8 +1769,56 @@ class SigmoidNeuronClassifier(
             pseudo_r2=self.pseudo_r2_,
             n_obs=self._n_obs,
             separated=self.separated_,
+            cov_type=self.cov_type,
+            firth=self.firth,
         )
         return frame
+
+    def marginal_effects(self, X=None):
+        r"""Average marginal effects :math:`\partial P(y=1)/\partial x_j`.
+
+        :math:`\mathrm{AME}_j = \frac1n\sum_i p_i(1 - p_i)\,\beta_j` over
+        the training rows (weighted) or the rows ``X`` given, with
+        delta-method standard errors from ``covariance_`` (statsmodels'
+        ``get_margeff(at="overall", method="dydx")``).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Indexed by feature, columns ``dy_dx``, ``std_err``, ``z``,
+            ``p_value``.
+        """
+        self._check_inference("marginal_effects()")
+        pd = import_pandas("marginal_effects()")
+        if X is None:
+            objective = self._objective
+            X_rows, weights = objective.X, objective.s
+        else:
+            X_rows = validate_data(
+                self, X, reset=False, accept_sparse="csr", dtype=np.float64
+            )
+            weights = np.ones(X_rows.shape[0])
+        effects, std = average_marginal_effects(
+            self.coef_[0].astype(np.float64),
+            float(self.intercept_[0]),
+            X_rows,
+            weights,
+            self.covariance_,
+            self.fit_intercept,
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = effects / std
+        return pd.DataFrame(
+            {
+                "dy_dx": effects,
+                "std_err": std,
+                "z": z,
+                "p_value": 2 * stats.norm.sf(np.abs(z)),
+            },
+            index=pd.Index(
+                self._parameter_names()[: self.n_features_in_], name="feature"
+            ),
+        )
 
     def _why_no_inference(self):
         if getattr(self, "_diverged", False):
@@ -1523,3 +1881,89 @@ class SigmoidNeuronClassifier(
             return np.column_stack([log_sigmoid(-z), log_sigmoid(z)])
         log_g = log_sigmoid(z)
         return log_g - logsumexp(log_g, axis=1, keepdims=True)
+
+
+def _data_signature(objective):
+    """Random projections of the training data's columns, y and weights: two
+    fits share a column (or y, or the weights) when they share its projection,
+    to rounding (what :func:`likelihood_ratio_test` checks nesting with)."""
+    rng = np.random.default_rng(20261201)
+    v = rng.standard_normal(objective.X.shape[0])
+    columns = np.asarray(safe_sparse_dot(objective.X.T, v)).ravel()
+    return {
+        "n": objective.X.shape[0],
+        "columns": columns,
+        "y": float(v @ objective.y),
+        "s": float(v @ (objective.s * objective.total_weight)),
+    }
+
+
+def likelihood_ratio_test(reduced, full):
+    r"""Likelihood-ratio test of two nested fitted neurons on the same data.
+
+    :math:`\Lambda = 2(\ell_{full} - \ell_{reduced})` against
+    :math:`\chi^2_{df}`, ``df`` the extra parameters of ``full`` (R's
+    ``anova(reduced, full, test="LRT")``). Firth fits are compared by their
+    penalised log-likelihoods (as ``logistf``'s ``anova``); both fits must
+    then be Firth fits.
+
+    Parameters
+    ----------
+    reduced, full : SigmoidNeuronClassifier
+        Unpenalised binary fits on the same rows, targets and weights; the
+        features of ``reduced`` are a subset of those of ``full`` (and an
+        intercept only if ``full`` has one).
+
+    Returns
+    -------
+    LikelihoodRatioTest
+        ``(statistic, df, p_value)``.
+
+    Raises
+    ------
+    ValueError
+        When the fits are not nested, not on the same data, or have no
+        likelihood (penalised, multiclass, diverged).
+    """
+    for what, fit in (("reduced", reduced), ("full", full)):
+        if not isinstance(fit, SigmoidNeuronClassifier):
+            raise ValueError(
+                f"{what} must be a fitted SigmoidNeuronClassifier; got {type(fit)}."
+            )
+        fit._check_inference(f"likelihood_ratio_test ({what} fit)")
+    if reduced.firth != full.firth:
+        raise ValueError(
+            "Compare Firth fits with Firth fits: their log-likelihoods are "
+            "penalised, the others' are not."
+        )
+    a, b = reduced._signature, full._signature
+    same = (
+        a["n"] == b["n"]
+        and np.isclose(a["y"], b["y"], rtol=1e-9, atol=1e-9)
+        and np.isclose(a["s"], b["s"], rtol=1e-9, atol=1e-9)
+    )
+    if not same:
+        raise ValueError(
+            "The fits were not fitted on the same data (rows, targets, weights)."
+        )
+    scale = max(np.abs(b["columns"]).max(initial=0.0), 1.0)
+    for column in a["columns"]:
+        if not np.any(np.abs(b["columns"] - column) <= 1e-9 * scale):
+            raise ValueError(
+                "The fits are not nested: a feature of the reduced fit is not "
+                "among the full fit's."
+            )
+    if reduced.fit_intercept and not full.fit_intercept:
+        raise ValueError(
+            "The fits are not nested: the reduced fit has an intercept, the "
+            "full fit none."
+        )
+    df = full._estimate.size - reduced._estimate.size
+    if df <= 0:
+        raise ValueError(
+            f"The fits are not nested: the full fit has {full._estimate.size} "
+            f"parameters, the reduced {reduced._estimate.size} (pass "
+            "likelihood_ratio_test(reduced, full))."
+        )
+    statistic = max(2.0 * (full._loglik_hat - reduced._loglik_hat), 0.0)
+    return LikelihoodRatioTest(statistic, int(df), float(stats.chi2.sf(statistic, df)))

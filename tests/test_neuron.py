@@ -290,7 +290,7 @@ def test_wald_95_percent_intervals_cover_the_true_coefficients_about_95_percent(
         X = rng.normal(size=(n, 3))
         p = 1 / (1 + np.exp(-(X @ truth[:3] + truth[3])))
         y = (rng.random(n) < p).astype(float)
-        frame = SigmoidNeuronClassifier().fit(X, y).summary(alpha=0.05)
+        frame = SigmoidNeuronClassifier().fit(X, y).summary(level=0.95)
         covered[r] = (frame["ci_lower"] <= truth) & (truth <= frame["ci_upper"])
     # 1000 intervals: the binomial standard deviation of the rate is 0.7%.
     assert 0.93 <= covered.mean() <= 0.97
@@ -316,7 +316,7 @@ def test_summary_is_a_coefficient_table_indexed_by_feature_name():
     X, y = inference_data()
     frame_X = pd.DataFrame(X, columns=["age", "dose", "noise"])
     clf = SigmoidNeuronClassifier().fit(frame_X, y)
-    table = clf.summary(alpha=0.1)
+    table = clf.summary(level=0.9)
     assert list(table.index) == ["age", "dose", "noise", "intercept"]
     assert list(table.columns) == [
         "coef",
@@ -1062,11 +1062,25 @@ def test_summary_of_a_multiclass_fit_is_refused():
         clf.summary()
 
 
-@pytest.mark.parametrize("alpha", [2, 0, 1, -0.1])
-def test_summary_rejects_a_level_outside_zero_one(alpha):
+@pytest.mark.parametrize("level", [2, 0, 1, -0.1])
+def test_summary_rejects_a_level_outside_zero_one(level):
     clf = SigmoidNeuronClassifier().fit(X_OK, Y_OK)
+    with pytest.raises(ValueError, match="level must be in \\(0, 1\\)"):
+        clf.summary(level=level)
+
+
+def test_summary_alpha_still_works_with_a_deprecation_warning():
+    clf = SigmoidNeuronClassifier().fit(X_OK, Y_OK)
+    with pytest.warns(FutureWarning, match="alpha=...\\) is deprecated"):
+        old = clf.summary(alpha=0.1)
+    pd.testing.assert_frame_equal(old, clf.summary(level=0.9))
     with pytest.raises(ValueError, match="alpha must be in \\(0, 1\\)"):
-        clf.summary(alpha=alpha)
+        with pytest.warns(FutureWarning):
+            clf.summary(alpha=2)
+    # the old positional alpha is read as such, loudly, not as a 5% level
+    with pytest.warns(FutureWarning, match="reads 0.1 as the old alpha"):
+        positional = clf.summary(0.1)
+    pd.testing.assert_frame_equal(positional, clf.summary(level=0.9))
 
 
 def test_summary_before_fit_raises_not_fitted():

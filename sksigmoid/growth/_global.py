@@ -100,8 +100,11 @@ def curve_data(estimator, X, y=None, *, reset):
         if not -2 <= curve <= 1:
             raise ValueError(f"curve must be 0 or 1 (a column of X); got {curve}.")
         position = curve % 2
+        labels = X[:, position]
+        if np.all(labels == np.round(labels)) and np.all(np.abs(labels) < 2**53):
+            labels = labels.astype(np.int64)  # integer labels stay integers
         known = None if reset else estimator.curves_
-        known, codes = _labels_and_codes(X[:, position], known)
+        known, codes = _labels_and_codes(labels, known)
         X = X.copy()
         X[:, position] = codes
     if reset:

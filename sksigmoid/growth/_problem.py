@@ -600,44 +600,25 @@ class JointResult:
         return cov
 
 
-def _pooled(values, axis=0):
-    """The median of the finite values along ``axis`` (nan where none)."""
-    with np.errstate(all="ignore"):
-        finite = np.where(np.isfinite(values), values, np.nan)
-        if np.isnan(finite).all(axis=axis).any():
-            return np.nanmedian(np.where(np.isnan(finite), 0.0, finite), axis=axis)
-        return np.nanmedian(finite, axis=axis)
-
-
 def joint_starts(design, x, Y, W, options, shared, *, tol, max_nfev):
-    """Starts of a global fit (user units, each (n_curves, n_params)): each
-    curve fitted alone, the shared parameters pooled (their median over the
-    curves, and their mean where it differs); ``p0`` where given."""
-    alone = fit(design, x, Y, W, options, tol=tol, max_nfev=max_nfev)
-    params = alone.params.copy()
-    ok = alone.started & np.isfinite(params).all(axis=1)
-    fill = (
-        _pooled(params[ok])
-        if ok.any()
-        else design.flat_params(
-            x, np.nan_to_num(np.nanmean(Y, axis=1)), np.ones(len(x))
-        )
-    )
-    params[~ok] = fill
-    starts = []
-    for pool in (np.median, np.mean):
-        start = params.copy()
-        start[:, shared] = pool(
-            params[ok][:, shared] if ok.any() else fill[shared], axis=0
-        )
-        if not any(np.array_equal(start, s) for s in starts):
-            starts.append(start)
-    names = design.names
+    """The start of a global fit (user units, (n_curves, n_params)): each curve
+    fitted alone, the shared parameters pooled (their median over the curves
+    fitted); ``p0`` where given (the mean of a shared parameter's values)."""
+    alone = fit(design, x, Y, W, options, tol=tol, max_nfev=max_nfev, which="self")
+    start = alone.params.copy()
+    ok = alone.started & np.isfinite(start).all(axis=1)
+    if ok.any():
+        pooled = np.median(start[ok], axis=0)
+    else:  # no curve fits alone: a flat curve at the mean of every response
+        seen = np.isfinite(Y) & (W > 0)
+        level = np.where(seen, Y, 0.0).sum() / max(seen.sum(), 1)
+        pooled = design.flat_params(x, np.full(len(x), level), np.ones(len(x)))
+    start[~ok] = pooled
+    start[:, shared] = pooled[shared]
     for name, value in options.p0.items():
-        j = names.index(name)
-        for start in starts:
-            start[:, j] = np.mean(value) if shared[j] else value
-    return starts
+        j = design.names.index(name)
+        start[:, j] = np.mean(value) if shared[j] else value
+    return start
 
 
 def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
@@ -662,7 +643,9 @@ def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
     shared = np.asarray(shared, dtype=bool) & free
     local = np.flatnonzero(free & ~shared)
     shared_ix = np.flatnonzero(shared)
-    starts = joint_starts(design, x, Y, W, options, shared, tol=tol, max_nfev=max_nfev)
+    starts = [
+        joint_starts(design, x, Y, W, options, shared, tol=tol, max_nfev=max_nfev)
+    ]
 
     t = design.axis(x)
     observed = np.isfinite(Y) & (W > 0)

@@ -172,6 +172,12 @@ def _pairs(estimator, name, kind, level):
         raise ValueError(f"{name!r} is shared: it is the same for every curve.")
     if kind not in ("ratio", "difference"):
         raise ValueError(f'kind must be "ratio" or "difference"; got {kind!r}.')
+    if kind == "ratio" and name == "x_mid" and estimator.x_scale == "log":
+        raise ValueError(
+            'With x_scale="log", x_mid is the log of a dose: a ratio of two of '
+            'them has no meaning. Use kind="difference" (the log of the dose '
+            "ratio) or potency_ratio (the ratio of effective doses)."
+        )
     theta = estimator.params_[name]
     V = estimator.covariance_
     t_crit = _t(estimator, _level(level))
@@ -313,6 +319,11 @@ def _nested(reduced, full):
         return "the reduced fit has several curves and the full fit one"
     if reduced.loss != "linear" or full.loss != "linear":
         return "the tests need least-squares fits (loss='linear')"
+    if full.dof_ > reduced.dof_:
+        return (
+            "the first fit has more parameters than the second (are they "
+            "swapped? the call is compare_fits(reduced, full))"
+        )
     shared_r, fixed_r = _constraints(reduced)
     shared_f, fixed_f = _constraints(full)
     fixed_r = {

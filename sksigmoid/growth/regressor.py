@@ -513,6 +513,8 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
 
     @property
     def _theta(self):
+        if self.curve is not None:  # a global fit: (n_curves, n_params)
+            return self._curve_params
         return np.array([self.params_[n] for n in self.param_names_])
 
     @property

@@ -108,13 +108,14 @@ class GrowthCurveDisplay:
         self.lines_, scatters, confidence, prediction = [], [], [], []
         for k, curve in enumerate(curves):
             colour = f"C{k}"
-            named = "" if not several else f" ({curve})"
+            # one legend entry per band kind, not per curve (the colours say which)
+            named = "" if k == 0 else None
             pick = (lambda a, k=k: a[k]) if several else (lambda a: a)
             prediction.append(
                 self._band(
                     ax,
                     self.prediction,
-                    f"{percent} prediction band{named}",
+                    None if named is None else f"{percent} prediction band",
                     0.15,
                     band_kw,
                     colour,
@@ -125,7 +126,7 @@ class GrowthCurveDisplay:
                 self._band(
                     ax,
                     self.confidence,
-                    f"{percent} confidence band{named}",
+                    None if named is None else f"{percent} confidence band",
                     0.35,
                     band_kw,
                     colour,
