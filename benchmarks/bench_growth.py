@@ -4,8 +4,9 @@ Not a timed test: run it by hand and read the table::
 
     python benchmarks/bench_growth.py            # the full run (a few minutes)
     python benchmarks/bench_growth.py --quick    # a smaller run (~1 minute)
+    python benchmarks/bench_growth.py --part 5 --quick    # one part
 
-Three parts, side by side:
+Five parts, side by side (``--part N``, repeatable: only those):
 
 1. Robustness. Noisy synthetic curves of every model, fitted with no starting
    values: the share that reach the best-known optimum (the smallest RSS over
@@ -33,6 +34,25 @@ Three parts, side by side:
    alone, both RSS (ours should be <= curve_fit's * (1 + 1e-9)) and the
    warnings each side raised. A model whose fit or inference raises is
    reported as such in its row.
+5. Global fits. Dose-response curves (4pl in ln dose, ten doses 1e-2..10^2.5
+   and a zero-dose control, in duplicate) sharing bottom and top, for 10,
+   100, 1000 and 10,000 curves (--quick: up to 1000): fit_curves(...,
+   shared=["bottom", "top"]) as a whole (its start included) against
+   scipy's least_squares on the stacked residuals of all curves from our
+   fit's own start (joint_starts: each curve fitted alone, bottom and top
+   pooled). The anchor's configuration: method="trf" with the analytic
+   Jacobian as a scipy.sparse CSR matrix and tr_solver="lsmr" (the only
+   solver for a sparse Jacobian; jac_sparsity only serves finite
+   differences), x_scale="jac", ftol = xtol = gtol = 1e-10 (the default
+   1e-8 stops within ~3e-10 of the optimum's RSS, too close to the 1e-9
+   test; 1e-10 costs one or two evaluations more); dogbox and trf without
+   regularization time the same within the noise. Per size: CPU times, their
+   ratio (target <= 0.2x), the time of the start alone, our time per curve
+   (target: flat from 100 to 10,000 curves) and the RSS (ours should be <=
+   the anchor's * (1 + 1e-9)). Then a 50-curve global fit with every
+   parameter per curve (shared=[]) by fit_curves and by
+   SigmoidGrowthRegressor(curve=1) on the same data in long format: wall
+   and CPU times against 0.1 s (R's drc takes 72 s).
 """
 
 import argparse
@@ -40,10 +60,13 @@ import time
 import warnings
 
 import numpy as np
-from scipy.optimize import OptimizeWarning, curve_fit, leastsq
+from scipy.optimize import OptimizeWarning, curve_fit, least_squares, leastsq
+from scipy.sparse import csr_matrix
 from sklearn.utils.validation import validate_data
 
 from sksigmoid.growth import MODELS, SigmoidGrowthRegressor, fit_curves
+from sksigmoid.growth._common import fit_options
+from sksigmoid.growth._problem import AxisDesign, joint_starts
 from sksigmoid.growth.plates import starting_values
 
 TIGHT = {"ftol": 1e-14, "xtol": 1e-14, "gtol": 1e-14}
@@ -661,14 +684,236 @@ def every_model(repeat, budget):
     )
 
 
+# Part 5: global fits of dose-response curves sharing bottom and top.
+GLOBAL_DOSES = np.r_[0.0, 10 ** np.arange(-2.0, 2.51, 0.5)]  # a zero-dose control
+GLOBAL_REPLICATES = 2  # duplicates of every dose
+GLOBAL_BOTTOM, GLOBAL_TOP, GLOBAL_NOISE = 5.0, 95.0, 3.0
+GLOBAL_TOL = 1e-10  # least_squares' ftol, xtol and gtol
+GLOBAL_REPEAT = {10: 7, 100: 5, 1000: 5}  # rounds of timing; 3 above
+GLOBAL_TARGET = 0.1  # seconds for the 50-curve fit with every parameter per curve
+
+
+def dose_response_screen(n_curves, rng):
+    """Increasing 4pl curves in ln dose, bottom and top common to all."""
+    x = np.repeat(GLOBAL_DOSES, GLOBAL_REPLICATES)
+    t = np.log(x, out=np.full(x.shape, -np.inf), where=x > 0)
+    rate = rng.uniform(0.8, 2.0, n_curves)
+    ln_ed50 = rng.normal(0.0, 1.0, n_curves)
+    F = MODELS["4pl"].function(t[:, None], GLOBAL_BOTTOM, GLOBAL_TOP, rate, ln_ed50)
+    return x, F + rng.normal(0.0, GLOBAL_NOISE, F.shape)
+
+
+def joint_start(x, Y, shared):
+    """The first start of our global fit (user units, (n_curves, n_params))."""
+    design = AxisDesign("4pl", "log")
+    options = fit_options(
+        design.names, design.model.default_bounds, None, None, None, Y.shape[1]
+    )
+    mask = np.array([n in shared for n in design.names])
+    starts = joint_starts(
+        design, x, Y, np.ones_like(Y), options, mask, tol=1e-10, max_nfev=None
+    )
+    # one start (n_curves, n_params), or a list of them of which the first is
+    # the engine's first row
+    return starts if isinstance(starts, np.ndarray) else starts[0]
+
+
+def stacked_problem(x, Y):
+    """Residuals and sparse analytic Jacobian of every curve at once.
+
+    Parameters ``[bottom, top, rate_1..C, x_mid_1..C]``; the residuals of
+    curve c are rows c m .. c m + m - 1, each with four non-zeros (bottom,
+    top, its rate and its x_mid): one CSR pattern, refilled at every call.
+    """
+    m, C = Y.shape
+    t = np.log(x, out=np.full(x.shape, -np.inf), where=x > 0)
+    finite = np.isfinite(t)
+    t_finite = np.where(finite, t, 0.0)
+    y = Y.T.ravel()
+    columns = np.empty((C, m, 4), dtype=np.int64)
+    columns[..., 0], columns[..., 1] = 0, 1
+    columns[..., 2] = 2 + np.arange(C)[:, None]
+    columns[..., 3] = 2 + C + np.arange(C)[:, None]
+    indices, indptr = columns.ravel(), np.arange(0, 4 * C * m + 1, 4)
+
+    def logistic(theta):
+        rate, x_mid = theta[2 : 2 + C, None], theta[2 + C :, None]
+        with np.errstate(over="ignore"):
+            s = 1.0 / (1.0 + np.exp(-rate * (t - x_mid)))
+        return theta[0], theta[1], rate, x_mid, s
+
+    def residuals(theta):
+        bottom, top, _, _, s = logistic(theta)
+        return (bottom + (top - bottom) * s).ravel() - y
+
+    def jacobian(theta):
+        bottom, top, rate, x_mid, s = logistic(theta)
+        slope = (top - bottom) * s * (1.0 - s)
+        values = np.empty((C, m, 4))
+        values[..., 0] = 1.0 - s
+        values[..., 1] = s
+        # at the zero dose (ln 0 = -inf) the rate's derivative is 0 in the limit
+        values[..., 2] = np.where(finite, slope * (t_finite - x_mid), 0.0)
+        values[..., 3] = -slope * rate
+        return csr_matrix((values.ravel(), indices, indptr), shape=(C * m, 2 + 2 * C))
+
+    return residuals, jacobian
+
+
+def global_fit_row(n_curves, rng):
+    x, Y = dose_response_screen(n_curves, rng)
+    shared = ["bottom", "top"]
+    start = joint_start(x, Y, shared)
+    theta0 = np.r_[start[0, 0], start[0, 1], start[:, 2], start[:, 3]]
+    residuals, jacobian = stacked_problem(x, Y)
+
+    def ours():
+        return fit_curves(x, Y, "4pl", x_scale="log", shared=shared, derived=False)
+
+    def anchor():
+        return least_squares(
+            residuals,
+            theta0,
+            jac=jacobian,
+            method="trf",
+            tr_solver="lsmr",
+            x_scale="jac",
+            ftol=GLOBAL_TOL,
+            xtol=GLOBAL_TOL,
+            gtol=GLOBAL_TOL,
+        )
+
+    # one untimed call of each: the results, and a warm-up
+    table, result = ours(), anchor()
+    rss_ours = table.attrs["global"]["rss"]
+    r = residuals(result.x)
+    rss_anchor = float(r @ r)
+    repeat = GLOBAL_REPEAT.get(n_curves, 3)
+    times = best_of(
+        {
+            "ours": ours,
+            "starts": lambda: joint_start(x, Y, shared),
+            "anchor": anchor,
+        },
+        repeat,
+        batch=1,
+    )
+    ok = "ok" if rss_ours <= rss_anchor * (1 + 1e-9) else "NO"
+    beyond = times["ours"] - times["starts"]
+    print(
+        f"{n_curves:>7} {times['ours']:>9.3f} {times['starts']:>9.3f} "
+        f"{times['anchor']:>10.3f} {times['ours'] / times['anchor']:>7.2f}x "
+        f"{beyond / times['anchor']:>8.2f}x {1e6 * times['ours'] / n_curves:>9.0f} "
+        f"{table.attrs['global']['n_iter']:>5} {result.nfev:>5} "
+        f"{rss_ours / rss_anchor - 1:>+11.1e} {ok}"
+        + ("" if result.status > 0 else f"  (least_squares status {result.status})")
+    )
+    return times["ours"] / times["anchor"], times["ours"] / n_curves
+
+
+def _best_wall_and_cpu(functions, repeat):
+    """Fastest wall and CPU time of one call of each, interleaved rounds."""
+    best = {name: [np.inf, np.inf] for name in functions}
+    for _ in range(repeat):
+        for name, function in functions.items():
+            wall, cpu = time.perf_counter(), time.process_time()
+            function()
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+            best[name] = [min(best[name][0], wall), min(best[name][1], cpu)]
+    return best
+
+
+def nothing_shared(n_curves, rng, repeat):
+    """A global fit with every parameter per curve: fit_curves and the regressor."""
+    x, Y = dose_response_screen(n_curves, rng)
+    m = len(x)
+    X = np.column_stack([np.tile(x, n_curves), np.repeat(np.arange(n_curves), m)])
+    y = Y.T.ravel()
+
+    def table():
+        return fit_curves(x, Y, "4pl", x_scale="log", shared=[], derived=False)
+
+    def regressor():
+        return SigmoidGrowthRegressor("4pl", x_scale="log", curve=1, shared=None).fit(
+            X, y
+        )
+
+    rss = {
+        "fit_curves": table().attrs["global"]["rss"],
+        "regressor": regressor().rss_,
+        "alone": fit_curves(x, Y, "4pl", x_scale="log", derived=False)["rss"].sum(),
+    }
+    times = _best_wall_and_cpu({"fit_curves": table, "regressor": regressor}, repeat)
+    print(
+        f"\n    A {n_curves}-curve joint fit with every parameter per curve "
+        f"({4 * n_curves} parameters, one\n    residual variance; the same "
+        f"simulation), best of {repeat} interleaved calls; target\n    "
+        f"< {GLOBAL_TARGET:g} s (R's drc takes 72 s here):"
+    )
+    for name, label in (
+        ("fit_curves", "fit_curves(shared=[], derived=False)"),
+        ("regressor", "SigmoidGrowthRegressor(curve=1).fit (long format)"),
+    ):
+        wall, cpu = times[name]
+        verdict = "ok" if max(wall, cpu) < GLOBAL_TARGET else "ABOVE"
+        print(f"    {label:<50} wall {wall:.3f} s, CPU {cpu:.3f} s  {verdict}")
+    print(
+        f"    RSS: fit_curves {rss['fit_curves']:.10g}, regressor "
+        f"{rss['regressor']:.10g}, each curve alone {rss['alone']:.10g}"
+    )
+
+
+def global_fits(sizes, rng, quick):
+    print(
+        "\n(5) Global fits: fit_curves(x, Y, '4pl', x_scale='log', shared=['bottom',"
+        " 'top'])\n"
+        f"    on dose-response curves ({len(GLOBAL_DOSES) - 1} doses 1e-2..10^2.5 and a"
+        f" zero-dose control, x{GLOBAL_REPLICATES};\n"
+        f"    bottom {GLOBAL_BOTTOM:g}, top {GLOBAL_TOP:g} shared, rate ~ U(0.8, 2), "
+        f"ln ED50 ~ N(0, 1), noise sd {GLOBAL_NOISE:g})\n"
+        "    against scipy's least_squares on the stacked residuals of all curves\n"
+        "    (trf, sparse analytic Jacobian, lsmr, x_scale='jac', tolerances "
+        f"{GLOBAL_TOL:g}) from our\n"
+        "    fit's own start. CPU seconds, best of interleaved rounds. ours: the "
+        "whole\n"
+        "    call, its start included; starts: that start alone (each curve fitted "
+        "alone,\n"
+        "    bottom and top pooled); beyond: (ours - starts) / anchor; per curve: "
+        "ours;\n"
+        "    iter / nfev: our iterations, least_squares' evaluations; RSS: ours / "
+        "anchor's\n"
+        "    - 1, 'ok' if ours <= anchor's * (1 + 1e-9)\n"
+    )
+    header = ("curves", "ours [s]", "starts", "anchor [s]", "ratio", "beyond")
+    header += ("µs/curve", "iter", "nfev", "RSS")
+    print(
+        "{:>7} {:>9} {:>9} {:>10} {:>8} {:>9} {:>9} {:>5} {:>5} {:>11}".format(*header)
+    )
+    rows = {n: global_fit_row(n, rng) for n in sizes}
+    largest = max(sizes)
+    scaling = rows[largest][1] / rows[100][1] if 100 in rows else np.nan
+    print(
+        "    ratios: "
+        + ", ".join(f"{n} {r:.2f}x" for n, (r, _) in rows.items())
+        + " (target <= 0.2x)\n"
+        f"    time per curve at {largest} curves / at 100: {scaling:.2f} "
+        "(target: ~1, linear scaling)"
+    )
+    nothing_shared(50, rng, 3 if quick else 7)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run")
     parser.add_argument(
-        "--part", type=int, action="append", choices=(1, 2, 3, 4), help="only this part"
+        "--part",
+        type=int,
+        action="append",
+        choices=(1, 2, 3, 4, 5),
+        help="only this part",
     )
     args = parser.parse_args(argv)
-    parts = args.part or (1, 2, 3, 4)
+    parts = args.part or (1, 2, 3, 4, 5)
     if 1 in parts:
         robustness(100 if args.quick else 1000, np.random.default_rng(0))
     if 2 in parts:
@@ -677,6 +922,9 @@ def main(argv=None):
         single_fit(5 if args.quick else 20)
     if 4 in parts:
         every_model(3 if args.quick else 10, 0.05 if args.quick else 0.25)
+    if 5 in parts:
+        sizes = (10, 100, 1000) if args.quick else (10, 100, 1000, 10_000)
+        global_fits(sizes, np.random.default_rng(5), args.quick)
 
 
 if __name__ == "__main__":

@@ -3,10 +3,13 @@
 import numpy as np
 
 from ..datasets import load_puromycin, load_rat42, load_rat43
-from ..growth import MODELS, SigmoidGrowthRegressor, fit_curves
+from ..growth import MODELS, SigmoidGrowthRegressor, compare_fits, fit_curves
 from ._util import heading, save_figure, table
 
-TITLE = "Growth and dose-response curves: self-starting fits, a whole plate"
+TITLE = (
+    "Growth and dose-response curves: self-starting fits, a whole plate, "
+    "relative potency"
+)
 
 PLATE_ROWS = "ABCDEFGH"
 
@@ -150,14 +153,82 @@ def show_plate():
     return hours, od, plate
 
 
+def simulated_potency_assay(random_state=2):
+    """Two compounds on a log-dose assay: 8 doses three-fold apart in
+    triplicate and 3 zero-dose controls each; parallel 4PL curves (bottom 5,
+    top 100, rate 1.2), the test compound 3 times as potent (its ED50 a third
+    of the reference's 1.0), noise of SD 4.
+
+    Returns X (a DataFrame: ``dose``, ``compound``) and the response.
+    """
+    import pandas as pd
+
+    rng = np.random.default_rng(random_state)
+    doses = np.concatenate([[0.0], 0.01 * 3.0 ** np.arange(8)])
+    dose = np.tile(np.repeat(doses, 3), 2)
+    compound = np.repeat(["reference", "test"], 3 * doses.size)
+    ed50 = np.where(compound == "reference", 1.0, 1.0 / 3)
+    t = np.log(dose, where=dose > 0, out=np.full(dose.size, -np.inf))
+    y = 5 + 95 / (1 + np.exp(-1.2 * (t - np.log(ed50))))
+    y = y + rng.normal(0, 4, dose.size)
+    return pd.DataFrame({"dose": dose, "compound": compound}), y
+
+
+def show_potency():
+    """Two compounds in one global 4PL fit: the shared parameters, the F test
+    of parallelism and the potency ratio with its delta and Fieller intervals."""
+    X, y = simulated_potency_assay()
+    options = {"x_scale": "log", "curve": "compound"}
+    separate = SigmoidGrowthRegressor("4pl", shared=["bottom", "top"], **options)
+    parallel = SigmoidGrowthRegressor(
+        "4pl", shared=["bottom", "top", "rate"], **options
+    )
+    separate.fit(X, y)
+    parallel.fit(X, y)
+    print(
+        "\nRelative potency: a reference and a test compound (true potency ratio "
+        "3),\none global 4PL fit in log dose, parallel curves (shared bottom, "
+        "top, rate):"
+    )
+    intervals = parallel.conf_int(level=0.95)
+    table(
+        [
+            (
+                name,
+                parallel.params_[name][0],
+                parallel.std_errors_[name][0],
+                f"[{intervals[name][0]:.4g}, {intervals[name][1]:.4g}]",
+            )
+            for name in parallel.shared
+        ],
+        ("shared", "estimate", "std. error", "95% CI"),
+    )
+    test = compare_fits(parallel, separate)
+    print(
+        f"Parallelism, shared rate vs one rate per compound: F({test.df_num}, "
+        f"{test.df_den}) = {test.F:.3g}, p = {test.p_value:.3g}."
+    )
+    rows = []
+    for method in ("delta", "fieller"):
+        ratio = parallel.potency_ratio("reference", "test", level=0.95, method=method)
+        interval = f"[{ratio.ci_lower:.4g}, {ratio.ci_upper:.4g}]"
+        rows.append((method, ratio.estimate, ratio.std_error, interval))
+    print("Potency ratio ED50(reference) / ED50(test):")
+    table(rows, ("method", "estimate", "std. error", "95% CI"))
+    return parallel, X, y
+
+
 def run(plots_dir=None):
-    """Fit Rat42, Rat43, Puromycin and a simulated plate; print what they show."""
+    """Fit Rat42, Rat43, Puromycin, a simulated plate and a simulated potency
+    assay; print what they show."""
     heading(TITLE)
     growth = show_growth()
     binding = show_binding()
     plate = show_plate()
+    potency = show_potency()
     if plots_dir is not None:
         _plot(plots_dir, growth, binding, plate)
+        _plot_potency(plots_dir, potency)
 
 
 def _plot(plots_dir, growth, binding, plate):
@@ -187,3 +258,20 @@ def _plot(plots_dir, growth, binding, plate):
     axes[2].set_ylabel("OD")
     axes[2].legend()
     save_figure(fig, plots_dir, "growth_curves")
+
+
+def _plot_potency(plots_dir, potency):
+    import matplotlib.pyplot as plt
+
+    from ..plotting import GrowthCurveDisplay
+
+    reg, X, y = potency
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    GrowthCurveDisplay.from_estimator(reg, X, y, bands=("confidence",), ax=ax)
+    for k, ed50 in enumerate(reg.effective_dose(50).estimate):
+        ax.axvline(ed50, color=f"C{k}", linestyle=":", linewidth=1)
+    ratio = reg.potency_ratio("reference", "test", level=None).estimate
+    ax.set_title(f"Two compounds, parallel 4PL: potency ratio {ratio:.2f}")
+    ax.set_xlabel("dose (log axis)")
+    ax.set_ylabel("response")
+    save_figure(fig, plots_dir, "potency")

@@ -293,9 +293,10 @@ class JointCovariance:
         top_left += Xs @ self.schur_inverse @ Xs.T
         cross = -Xs @ self.schur_inverse
         cov = np.block([[top_left, cross], [cross.T, self.schur_inverse]])
+        if self.singular:
+            return np.full_like(cov, np.nan)
         inv_scale = 1.0 / self.scale
-        cov = self.sigma2 * cov * inv_scale[:, None] * inv_scale[None, :]
-        return np.full_like(cov, np.nan) if self.singular else cov
+        return self.sigma2 * cov * inv_scale[:, None] * inv_scale[None, :]
 
     def per_curve(self):
         """Each curve's covariance of ``[theta_c, phi]``, (C, p + s, p + s)."""
@@ -307,12 +308,13 @@ class JointCovariance:
         cov[:, :p, p:] = -XS
         cov[:, p:, :p] = -XS.transpose(0, 2, 1)
         cov[:, p:, p:] = self.schur_inverse
+        if self.singular:
+            return np.full_like(cov, np.nan)
         inv = 1.0 / np.concatenate(
             [self.scale[: C * p].reshape(C, p), np.tile(self.scale[C * p :], (C, 1))],
             axis=1,
         )
-        cov = self.sigma2 * cov * inv[:, :, None] * inv[:, None, :]
-        return np.full_like(cov, np.nan) if self.singular else cov
+        return self.sigma2 * cov * inv[:, :, None] * inv[:, None, :]
 
 
 def _pseudo_inverse(M):

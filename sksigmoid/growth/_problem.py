@@ -601,24 +601,55 @@ class JointResult:
 
 
 def joint_starts(design, x, Y, W, options, shared, *, tol, max_nfev):
-    """The start of a global fit (user units, (n_curves, n_params)): each curve
-    fitted alone, the shared parameters pooled (their median over the curves
-    fitted); ``p0`` where given (the mean of a shared parameter's values)."""
+    """The starts of a global fit (user units, each (n_curves, n_params)).
+
+    Each curve fitted alone, the shared parameters pooled (their median over
+    the curves fitted); and every curve at the fit of one curve to all the
+    data (a point of the global model: the global fit is never worse than
+    it, nor so than a constant). ``p0`` where given (the mean of a shared
+    parameter's values).
+    """
     alone = fit(design, x, Y, W, options, tol=tol, max_nfev=max_nfev, which="self")
     start = alone.params.copy()
     ok = alone.started & np.isfinite(start).all(axis=1)
+    pooled = _one_curve_for_all(design, x, Y, W, options, tol, max_nfev)
     if ok.any():
-        pooled = np.median(start[ok], axis=0)
-    else:  # no curve fits alone: a flat curve at the mean of every response
+        median = np.median(start[ok], axis=0)
+    elif pooled is not None:
+        median = pooled
+    else:  # nothing fits: a flat curve at the mean of every response
         seen = np.isfinite(Y) & (W > 0)
         level = np.where(seen, Y, 0.0).sum() / max(seen.sum(), 1)
-        pooled = design.flat_params(x, np.full(len(x), level), np.ones(len(x)))
-    start[~ok] = pooled
-    start[:, shared] = pooled[shared]
+        median = design.flat_params(x, np.full(len(x), level), np.ones(len(x)))
+    start[~ok] = median
+    start[:, shared] = median[shared]
+    starts = [start]
+    if pooled is not None:
+        starts.append(np.tile(pooled, (Y.shape[1], 1)))
     for name, value in options.p0.items():
         j = design.names.index(name)
-        start[:, j] = np.mean(value) if shared[j] else value
-    return start
+        for s in starts:
+            s[:, j] = np.mean(value) if shared[j] else value
+    return starts
+
+
+def _one_curve_for_all(design, x, Y, W, options, tol, max_nfev):
+    """The fit of one curve to every curve's data (None when the curves'
+    fixed values differ, so that no one curve is a point of the model)."""
+    if any(np.ptp(v) > 0 for v in options.fixed.values()):
+        return None
+    n_curves = Y.shape[1]
+    result = fit(
+        design,
+        np.tile(x, n_curves),
+        Y.T.reshape(-1, 1),
+        W.T.reshape(-1, 1),
+        options.of_curves([0]),
+        tol=tol,
+        max_nfev=max_nfev,
+    )
+    params = result.params[0]
+    return params if result.started[0] and np.isfinite(params).all() else None
 
 
 def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
@@ -643,9 +674,7 @@ def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
     shared = np.asarray(shared, dtype=bool) & free
     local = np.flatnonzero(free & ~shared)
     shared_ix = np.flatnonzero(shared)
-    starts = [
-        joint_starts(design, x, Y, W, options, shared, tol=tol, max_nfev=max_nfev)
-    ]
+    starts = joint_starts(design, x, Y, W, options, shared, tol=tol, max_nfev=max_nfev)
 
     t = design.axis(x)
     observed = np.isfinite(Y) & (W > 0)
