@@ -652,15 +652,22 @@ def _one_curve_for_all(design, x, Y, W, options, tol, max_nfev):
     return params if result.started[0] and np.isfinite(params).all() else None
 
 
-def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
+def fit_joint(
+    design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None, starts=None
+):
     r"""Global fit of the columns of ``Y`` (n_points, n_curves), the
     parameters ``shared`` (bool, n_params) common to all curves, one residual
     variance.
 
-    One row of the engine per start (:func:`joint_starts`), in units pooled
+    The engine runs from the first start (:func:`joint_starts`), and from the
+    others only where they are already better than where it ended; in units pooled
     over the curves (:meth:`._units.Units.pooled`); its normal matrix is
     block-arrowhead (:mod:`._arrowhead`). The covariance comes from the
     same blocks.
+
+    ``starts`` (a list of (n_curves, n_params) arrays, user units) replaces
+    :func:`joint_starts` (a benchmark gives the same start to another
+    optimiser).
 
     Returns
     -------
@@ -674,7 +681,10 @@ def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
     shared = np.asarray(shared, dtype=bool) & free
     local = np.flatnonzero(free & ~shared)
     shared_ix = np.flatnonzero(shared)
-    starts = joint_starts(design, x, Y, W, options, shared, tol=tol, max_nfev=max_nfev)
+    if starts is None:
+        starts = joint_starts(
+            design, x, Y, W, options, shared, tol=tol, max_nfev=max_nfev
+        )
 
     t = design.axis(x)
     observed = np.isfinite(Y) & (W > 0)
@@ -715,11 +725,11 @@ def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
     n_free = theta0.shape[1]
     if max_nfev is None:
         max_nfev = 100 * (len(local) + len(shared_ix) + 1)
-    rows = np.zeros(len(theta0), dtype=int)
-    result = _engine.levenberg_marquardt(
-        batch, theta0, rows, tol=tol, max_nfev=max_nfev
+    result = _joint_runs(batch, theta0, tol, max_nfev)
+    k = int(
+        np.argmin(np.where(np.isnan(result["objective"]), np.inf, result["objective"]))
     )
-    k = int(_engine.best_per_curve(rows, result["objective"], 1, result["status"])[0])
+    rows = np.zeros(1, dtype=int)
     full_int = batch.full_params(result["params"][k : k + 1])[0]
     full_int = _canonical(design, full_int, shared, lower, upper)
     params = design.from_axis(units.from_internal(full_int, kinds))
@@ -752,6 +762,34 @@ def fit_joint(design, x, Y, W, options, shared, *, tol=1e-10, max_nfev=None):
         local=local,
         shared=shared_ix,
     )
+
+
+def _joint_runs(batch, theta0, tol, max_nfev):
+    """The engine from the first start; from the others only where they are
+    already better than where it ended (the one curve for all rows: the
+    global fit is never worse than it), the runs stacked."""
+    first = _engine.levenberg_marquardt(
+        batch, theta0[:1], np.zeros(1, dtype=int), tol=tol, max_nfev=max_nfev
+    )
+    if len(theta0) == 1:
+        return first
+    data = batch.data(np.zeros(1, dtype=int))
+    with np.errstate(all="ignore"):
+        r = np.stack(
+            [batch.residuals_and_jacobian(t[None], data)[0][0] for t in theta0[1:]]
+        )
+        at_start = (r * r).sum(axis=1)
+    better = np.flatnonzero(at_start < first["objective"][0])
+    if better.size == 0:
+        return first
+    rest = _engine.levenberg_marquardt(
+        batch,
+        theta0[1:][better],
+        np.zeros(better.size, dtype=int),
+        tol=tol,
+        max_nfev=max_nfev,
+    )
+    return {key: np.concatenate([first[key], rest[key]]) for key in first}
 
 
 def _canonical(design, full, shared, lower, upper):
