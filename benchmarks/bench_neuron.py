@@ -1,14 +1,24 @@
-"""Benchmark of SigmoidNeuronClassifier(solver="newton") against scikit-learn.
+# ruff: noqa: E402 (the BLAS thread count is set before numpy is imported)
+"""Benchmark of SigmoidNeuronClassifier against scikit-learn, statsmodels, firthmodels.
+
+The solver is ``"newton"`` throughout (the default).
 
 Not a timed test: run it by hand and read the table::
 
-    python benchmarks/bench_neuron.py               # library defaults for threads
-    python benchmarks/bench_neuron.py --threads 1   # BLAS/OpenMP limited to 1 thread
+    python benchmarks/bench_neuron.py               # BLAS/OpenMP at 1 thread
+    python benchmarks/bench_neuron.py --threads 2   # BLAS/OpenMP at 2 threads
     python benchmarks/bench_neuron.py --repeats 5
-    python benchmarks/bench_neuron.py --threads 1 --clock cpu  # on a busy machine
+    python benchmarks/bench_neuron.py --clock cpu   # on a busy machine
+    python benchmarks/bench_neuron.py --part 5      # one part (repeatable)
 
-Data: ``make_classification(n_samples=200_000, n_features=50, random_state=0)``.
-Everything runs in one process; each timing is the median of ``--repeats`` runs.
+BLAS and OpenMP run one thread: the script sets ``OPENBLAS_NUM_THREADS``,
+``OMP_NUM_THREADS`` and ``MKL_NUM_THREADS`` to 1 before numpy is imported
+(unless they are already set in the environment), for fair and stable timings
+on a loaded machine; ``--threads N`` changes that through threadpoolctl.
+
+Data of parts 1-4: ``make_classification(n_samples=200_000, n_features=50,
+random_state=0)``. Everything runs in one process; each timing of parts 1-4
+is the median of ``--repeats`` runs.
 
 1. Fit time and training log-loss of ``SigmoidNeuronClassifier(solver="newton")``
    (unpenalised) against ``LogisticRegression(C=np.inf)`` with ``lbfgs``
@@ -23,6 +33,30 @@ Everything runs in one process; each timing is the median of ``--repeats`` runs.
    density=1e-3, format="csr", random_state=0)`` with random labels, newton
    against our lbfgs and scikit-learn's: newton must end at the optimum (at or
    below lbfgs's log-loss) in at most 3x our lbfgs's time.
+5. Inference on small data, as firthmodels' own benchmark table: its data
+   (n = 1,000, ~20% events, k = 5, 10, 20, 50 standard normal features,
+   coefficients ~ N(0, 0.01/k), intercept logit(0.2), seed 42_000 + k).
+   (a) The fit with Wald errors: ``SigmoidNeuronClassifier(firth=True).fit``
+   against ``firthmodels.FirthLogisticRegression().fit`` (its defaults,
+   gtol = xtol = 1e-4); (b) the fit, the LR test of every coefficient and
+   profile-likelihood intervals: ``fit`` then ``summary(ci="profile",
+   lrt=True)`` against ``fit``, ``.lrt()`` and ``.conf_int(method="pl")``
+   (its defaults, tol = 1e-4). Target: both <= 0.5x firthmodels. Agreement
+   with firthmodels run again at tight tolerances (gtol = xtol = 1e-8 and
+   ``conf_int(tol=1e-8)``, max_iter=100; 1e-9 already makes some of its LR
+   fits fail to converge), expected ~1e-6 or better: max |coefficient
+   difference|, max relative difference of the profile endpoints and of the
+   LR p-values; the same against its default tolerances in a line below.
+   Then ordinary maximum likelihood with Wald errors (``SigmoidNeuronClassifier().fit``)
+   against statsmodels ``Logit(...).fit(disp=0)`` with ``.bse`` (max
+   |coefficient difference|, max relative SE difference), and our
+   ``summary(ci="profile", lrt=True)`` of the ML fit, which statsmodels does
+   not have, checked against firthmodels with ``penalty_weight=0`` (maximum
+   likelihood) at the tight tolerances. CPU time (``time.process_time``,
+   whatever ``--clock``), best of max(``--repeats``, 5) interleaved rounds
+   (each round runs every contender once), after one untimed run of each.
+   firthmodels and statsmodels are optional: their columns are skipped, with
+   a note, when they are not installed.
 
 make_classification's default data has ``n_redundant=2`` features that are exact
 linear combinations of the informative ones, so X has rank 48 < 50 and the
@@ -33,6 +67,11 @@ are suppressed here and reported in a note. The statsmodels comparison (part 3)
 therefore uses the same data with the redundant columns dropped (full rank),
 where both fit the same identifiable model and produce finite standard errors.
 """
+
+import os
+
+for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_variable, "1")
 
 import argparse
 import contextlib
@@ -274,7 +313,233 @@ def part_sparse(repeats, notes):
     )
 
 
-def main():
+# Part 5: firthmodels' benchmark design (benchmarks/benchmark_logistic.py there)
+FIRTH_KS = (5, 10, 20, 50)
+FIRTH_N = 1000
+FIRTH_EVENT_RATE = 0.2
+TIGHT_TOL = 1e-8  # firthmodels' gtol = xtol and conf_int(tol=) of the agreement runs
+
+
+def firth_data(k):
+    """firthmodels' benchmark data: ``n`` standard normal features, small
+    coefficients ``N(0, 0.01/k)`` (the linear predictor's variance ~0.01
+    whatever k) and the intercept ``logit(0.2)``: ~20% events."""
+    rng = np.random.default_rng(42_000 + k)
+    X = rng.standard_normal((FIRTH_N, k))
+    beta = rng.normal(0.0, 0.1 / np.sqrt(k), size=k)
+    logit = np.log(FIRTH_EVENT_RATE / (1 - FIRTH_EVENT_RATE)) + X @ beta
+    y = rng.binomial(1, 1.0 / (1.0 + np.exp(-logit)))
+    return X, y
+
+
+def best_cpu_times(contenders, rounds):
+    """Best CPU time of each contender over ``rounds`` interleaved rounds,
+    after one untimed run of each, and each one's last result."""
+    results = {name: run() for name, run in contenders.items()}
+    best = dict.fromkeys(contenders, np.inf)
+    for _ in range(rounds):
+        for name, run in contenders.items():
+            start = time.process_time()
+            results[name] = run()
+            best[name] = min(best[name], time.process_time() - start)
+    return best, results
+
+
+def max_relative(ours, theirs):
+    """max |ours - theirs| / |theirs| over the entries both have (firthmodels
+    leaves NaN where a constrained fit failed)."""
+    ours, theirs = np.asarray(ours, dtype=float), np.asarray(theirs, dtype=float)
+    keep = np.isfinite(ours) & np.isfinite(theirs)
+    if not keep.any():
+        return np.nan
+    return float(np.max(np.abs(ours[keep] - theirs[keep]) / np.abs(theirs[keep])))
+
+
+def profile_workflow(firth):
+    """Ours: the fit, then the table with profile intervals and LR tests."""
+
+    def run(X, y):
+        clf = SigmoidNeuronClassifier(firth=firth).fit(X, y)
+        return clf, clf.summary(ci="profile", lrt=True)
+
+    return run
+
+
+def firthmodels_workflow(FirthLogisticRegression, tol=None, **params):
+    """firthmodels: fit, ``lrt()``, ``conf_int(method="pl")`` (at its
+    defaults, or with every tolerance at ``tol``)."""
+    if tol is not None:
+        params.update(gtol=tol, xtol=tol, max_iter=100)
+    ci_params = {} if tol is None else {"tol": tol, "max_iter": 100}
+
+    def run(X, y):
+        model = FirthLogisticRegression(**params).fit(X, y)
+        model.lrt()
+        return model, model.conf_int(method="pl", **ci_params)
+
+    return run
+
+
+def agreement(clf, frame, model, intervals):
+    """max |Delta coef| (intercept included), max relative difference of the
+    profile endpoints and of the LR p-values: ours against firthmodels'."""
+    theirs = np.append(model.coef_, model.intercept_)
+    ours = np.append(clf.coef_[0], clf.intercept_[0])
+    return (
+        float(np.max(np.abs(ours - theirs))),
+        max_relative(frame[["ci_lower", "ci_upper"]].to_numpy(), intervals),
+        max_relative(frame["lr_p_value"].to_numpy(), model.lrt_pvalues_),
+    )
+
+
+def fmt_ms(seconds):
+    return "-" if seconds is None else f"{1e3 * seconds:.1f}"
+
+
+def fmt_ratio(ours, theirs):
+    return "-" if theirs is None else f"{ours / theirs:.2f}x"
+
+
+def fmt_diff(value):
+    return "-" if value is None else f"{value:.1e}"
+
+
+def part_inference(repeats, notes):
+    rounds = max(repeats, 5)
+    try:
+        from firthmodels import FirthLogisticRegression
+    except ImportError:
+        FirthLogisticRegression = None
+        notes.append("part 5: firthmodels is not installed: its columns are skipped.")
+    try:
+        import statsmodels.api as sm
+    except ImportError:
+        sm = None
+        notes.append("part 5: statsmodels is not installed: its columns are skipped.")
+    print(
+        f"\n5. Inference on firthmodels' benchmark data: n = {FIRTH_N:,}, "
+        f"~{FIRTH_EVENT_RATE:.0%} events, k standard normal features; best CPU "
+        f"time of {rounds} interleaved rounds [ms]"
+    )
+    print(
+        "   (a) fit with Wald errors: SigmoidNeuronClassifier(firth=True).fit vs "
+        "FirthLogisticRegression().fit\n"
+        '   (b) fit + LR tests + profile intervals: summary(ci="profile", '
+        'lrt=True) vs .lrt(), .conf_int(method="pl")\n'
+        f"   agreement with firthmodels at tol {TIGHT_TOL:.0e} (its timings: "
+        "default tol 1e-4); relative differences of the profile endpoints (CI) "
+        "and LR p-values"
+    )
+    firth_header = ("k", "events", "ours(a)", "fm(a)", "ratio", "ours(b)", "fm(b)")
+    firth_header += ("ratio", "|dcoef|", "CI rel", "LR-p rel")
+    row_format = "   {:>3} {:>6} {:>8} {:>8} {:>6} {:>8} {:>8} {:>6} {:>9} {:>9} {:>9}"
+    print(row_format.format(*firth_header))
+    at_defaults, ratios, ml_rows = [], {"a": [], "b": []}, []
+    for k in FIRTH_KS:
+        X, y = firth_data(k)
+        contenders = {
+            "ours a": lambda X=X, y=y: SigmoidNeuronClassifier(firth=True).fit(X, y),
+            "ours b": lambda X=X, y=y: profile_workflow(True)(X, y),
+            "ours ml": lambda X=X, y=y: SigmoidNeuronClassifier().fit(X, y),
+            "ours ml b": lambda X=X, y=y: profile_workflow(False)(X, y),
+        }
+        if FirthLogisticRegression is not None:
+            fm_b = firthmodels_workflow(FirthLogisticRegression)
+            contenders["fm a"] = lambda X=X, y=y: FirthLogisticRegression().fit(X, y)
+            contenders["fm b"] = lambda X=X, y=y, fm_b=fm_b: fm_b(X, y)
+        if sm is not None:
+
+            def statsmodels_fit(X=X, y=y):
+                result = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+                result.bse  # noqa: B018 (statsmodels computes it on access)
+                return result
+
+            contenders["sm ml"] = statsmodels_fit
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            times, results = best_cpu_times(contenders, rounds)
+            tight = fm_ml = None
+            if FirthLogisticRegression is not None:
+                tight = firthmodels_workflow(FirthLogisticRegression, TIGHT_TOL)(X, y)
+                fm_ml = firthmodels_workflow(
+                    FirthLogisticRegression, TIGHT_TOL, penalty_weight=0.0
+                )(X, y)
+        for message in caught(record):
+            notes.append(f"part 5, k = {k}: {message}")
+
+        clf, frame = results["ours b"]
+        fm_a, fm_b, diffs = times.get("fm a"), times.get("fm b"), (None,) * 3
+        if tight is not None:
+            diffs = agreement(clf, frame, *tight)
+            at_defaults.append(agreement(clf, frame, *results["fm b"]))
+            ratios["a"].append(times["ours a"] / fm_a)
+            ratios["b"].append(times["ours b"] / fm_b)
+        print(
+            row_format.format(
+                k,
+                f"{y.mean():.1%}",
+                fmt_ms(times["ours a"]),
+                fmt_ms(fm_a),
+                fmt_ratio(times["ours a"], fm_a),
+                fmt_ms(times["ours b"]),
+                fmt_ms(fm_b),
+                fmt_ratio(times["ours b"], fm_b),
+                *(fmt_diff(d) for d in diffs),
+            )
+        )
+        ml_rows.append((k, times, results, fm_ml))
+
+    if at_defaults:
+        worst = np.nanmax(np.array(at_defaults), axis=0)
+        print(
+            "   against firthmodels at its default tolerances (1e-4), max over k: "
+            f"|dcoef| {worst[0]:.1e}, CI rel {worst[1]:.1e}, LR-p rel {worst[2]:.1e}"
+        )
+        for part, values in ratios.items():
+            print(
+                f"   target ({part}) <= 0.5x firthmodels: worst {max(values):.2f}x: "
+                f"{'met' if max(values) <= 0.5 else 'NOT met'}"
+            )
+
+    print(
+        "\n   Maximum likelihood: SigmoidNeuronClassifier().fit (Wald errors) vs "
+        "statsmodels Logit(...).fit(disp=0) + .bse;\n"
+        '   ours(b): fit + summary(ci="profile", lrt=True), checked against '
+        f"firthmodels(penalty_weight=0) at tol {TIGHT_TOL:.0e}"
+    )
+    ml_format = "   {:>3} {:>8} {:>8} {:>6} {:>9} {:>9} {:>8} {:>9} {:>9}"
+    ml_header = ("k", "ours", "sm", "ratio", "|dcoef|", "SE rel", "ours(b)")
+    print(ml_format.format(*ml_header, "CI rel", "LR-p rel"))
+    for k, times, results, fm_ml in ml_rows:
+        sm_time, coef_diff, se_diff = times.get("sm ml"), None, None
+        clf = results["ours ml"]
+        if sm_time is not None:
+            result = results["sm ml"]
+            # statsmodels puts the constant first
+            theirs = np.roll(np.asarray(result.params), -1)
+            ours = np.append(clf.coef_[0], clf.intercept_[0])
+            coef_diff = float(np.max(np.abs(ours - theirs)))
+            ours_se = np.append(clf.coef_se_[0], clf.intercept_se_[0])
+            se_diff = max_relative(ours_se, np.roll(np.asarray(result.bse), -1))
+        ci_diff = p_diff = None
+        if fm_ml is not None:
+            _, ci_diff, p_diff = agreement(*results["ours ml b"], *fm_ml)
+        print(
+            ml_format.format(
+                k,
+                fmt_ms(times["ours ml"]),
+                fmt_ms(sm_time),
+                fmt_ratio(times["ours ml"], sm_time),
+                fmt_diff(coef_diff),
+                fmt_diff(se_diff),
+                fmt_ms(times["ours ml b"]),
+                fmt_diff(ci_diff),
+                fmt_diff(p_diff),
+            )
+        )
+
+
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3, help="runs per timing (>=3)")
     parser.add_argument(
@@ -283,42 +548,64 @@ def main():
     parser.add_argument(
         "--clock", choices=sorted(CLOCK), default="wall", help="wall or CPU time"
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--part",
+        type=int,
+        action="append",
+        choices=(1, 2, 3, 4, 5),
+        help="only this part (repeatable)",
+    )
+    args = parser.parse_args(argv)
     repeats = max(args.repeats, 3)
+    parts = args.part or (1, 2, 3, 4, 5)
     global clock
     clock = CLOCK[args.clock]
 
-    X, y = make_classification(n_samples=200_000, n_features=50, random_state=0)
     limit = (
         threadpool_limits(args.threads)
         if args.threads is not None
         else contextlib.nullcontext()
     )
+    notes = []
     with limit:
         pools = sorted(
             {(p["internal_api"], p["num_threads"]) for p in threadpool_info()}
         )
-        print(
-            f"make_classification(n_samples=200_000, n_features=50, random_state=0): "
-            f"X {X.shape}, rank {np.linalg.matrix_rank(X)}; median {args.clock} time "
-            f"of {repeats} runs; "
-            f"thread pools {pools}"
-        )
-        notes = []
-        ours, _ = part_sklearn(X, y, repeats, notes)
-        part_summary(X, y, ours, repeats)
-        part_statsmodels(X, y, repeats, notes)
-        part_sparse(repeats, notes)
+        print(f"thread pools {pools}")
+        if {1, 2, 3} & set(parts):
+            X, y = make_classification(n_samples=200_000, n_features=50, random_state=0)
+            print(
+                "make_classification(n_samples=200_000, n_features=50, "
+                f"random_state=0): X {X.shape}, rank {np.linalg.matrix_rank(X)}; "
+                f"median {args.clock} time of {repeats} runs"
+            )
+        if 1 in parts:
+            ours, _ = part_sklearn(X, y, repeats, notes)
+        if 2 in parts:
+            if 1 not in parts:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    ours = SigmoidNeuronClassifier(solver="newton").fit(X, y)
+            part_summary(X, y, ours, repeats)
+        if 3 in parts:
+            part_statsmodels(X, y, repeats, notes)
+        if 4 in parts:
+            part_sparse(repeats, notes)
+        if 5 in parts:
+            part_inference(repeats, notes)
 
     print("\nNotes (warnings suppressed during the timed runs):")
-    print(
-        "   - X has exactly collinear (redundant) columns: the Hessian is singular. "
-        "Ours takes pseudo-inverse Newton steps and reports infinite standard errors "
-        "for the unidentifiable coefficients; sklearn's newton-cholesky falls back "
-        "to lbfgs."
-    )
+    if {1, 2, 3} & set(parts):
+        print(
+            "   - X has exactly collinear (redundant) columns: the Hessian is "
+            "singular. Ours takes pseudo-inverse Newton steps and reports infinite "
+            "standard errors for the unidentifiable coefficients; sklearn's "
+            "newton-cholesky falls back to lbfgs."
+        )
     for note in notes:
         print(f"   - {note}")
+    if not notes and not {1, 2, 3} & set(parts):
+        print("   - none")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@
   dose-response curves with inference, effective doses and inverse prediction.
 """
 
+from . import functions  # noqa: F401 - sksigmoid.functions, the public numeric names
 from ._version import __version__
 from .diagnostics import GradientDiagnostics
 from .growth import SigmoidGrowthRegressor, fit_curves

@@ -5,7 +5,8 @@ import sys
 import time
 from pathlib import Path
 
-from .demo import SECTIONS, section_module
+from .demo import SECTIONS, TYPICAL_SECONDS, section_module
+from .demo._util import heading
 
 MATPLOTLIB_MISSING = (
     "--plots needs matplotlib, which is not installed. Install it with\n"
@@ -32,11 +33,23 @@ def run_demo(plots_dir=None, sections=None):
             return 2
         Path(plots_dir).mkdir(parents=True, exist_ok=True)
     names = sections or SECTIONS
+    print(table_of_contents(names))
     for name in names:
         start = time.perf_counter()
-        section_module(name).run(plots_dir=plots_dir)
+        module = section_module(name)
+        heading(f"{SECTIONS.index(name) + 1}. {module.TITLE}")
+        module.run(plots_dir=plots_dir)
         print(f"  [{name}: {time.perf_counter() - start:.1f} s]")
     return 0
+
+
+def table_of_contents(names):
+    """One line: the sections to run, numbered, each with its typical time."""
+    entries = [
+        f"{SECTIONS.index(n) + 1}. {n} (~{TYPICAL_SECONDS.get(n, 1):g} s)"
+        for n in names
+    ]
+    return "sksigmoid demo: " + " | ".join(entries)
 
 
 def main(argv=None):

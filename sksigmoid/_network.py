@@ -18,7 +18,11 @@ import numpy as np
 from scipy.sparse import issparse
 from sklearn.utils.extmath import safe_sparse_dot
 
-from ._activations import saturated_fraction, saturated_fractions_from_slopes
+from ._activations import (
+    RELU_FAMILY,
+    saturated_fraction,
+    saturated_fractions_from_slopes,
+)
 from ._numeric import (
     binary_log_loss,
     binary_log_losses_and_gradient,
@@ -557,13 +561,20 @@ class Network:
         delta *= slope
 
     def _saturated_fractions(self, ws):
-        """Per hidden layer, the share of units within ``SATURATION_EPS`` of an
+        r"""Per hidden layer, the share of units within ``SATURATION_EPS`` of an
         asymptote (:func:`~sksigmoid._activations.saturated_fraction`).
 
         Read off the derivatives :math:`f'(Z)` this backward pass left in the
-        workspace where they determine it, else off the kept activations.
+        workspace where they determine it, else off the kept activations. For
+        the ReLU family, which has no upper asymptote, the share of dead units
+        (:math:`z \le 0` for every sample of the batch) instead.
         """
         name = self.activation.name
+        if name in RELU_FAMILY:  # never saturates: its dead units instead
+            return [
+                float(np.mean(np.all(Z <= 0, axis=0)))
+                for Z in ws.forward.pre_activations[:-1]
+            ]
         fractions = saturated_fractions_from_slopes(
             ws.slopes, ws.slope_sizes, name, out=ws.saturated
         )

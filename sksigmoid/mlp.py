@@ -49,7 +49,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._activations import ACTIVATIONS, get_activation
+from ._activations import ACTIVATIONS, RELU_FAMILY, get_activation
 from ._init import INITIALIZERS, get_initializer, initial_weights, resolve_init
 from ._network import Network, ParameterVector, running_statistics
 from ._numeric import log_sigmoid, log_softmax, sigmoid, softmax
@@ -356,11 +356,15 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
     def _publish_history(self):
         norms, saturated = self._history
         n_layers = len(self.coefs_)
+        per_unit = np.array(saturated, dtype=float).reshape(
+            len(saturated), n_layers - 1
+        )
+        dead = self.activation in RELU_FAMILY  # no saturation: dead units
         self.gradient_history_ = Bunch(
             weight_grad_norms=np.array(norms, dtype=float).reshape(-1, n_layers),
-            saturated_fraction=np.array(saturated, dtype=float).reshape(
-                len(saturated), n_layers - 1
-            ),
+            saturated_fraction=np.zeros_like(per_unit) if dead else per_unit,
+            dead_fraction=per_unit if dead else np.zeros_like(per_unit),
+            unit_measure="dead_fraction" if dead else "saturated_fraction",
         )
 
     # -- fitting ----------------------------------------------------------------
@@ -1000,7 +1004,10 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
     gradient_history_ : Bunch
         ``weight_grad_norms`` (n_epochs, n_weight_layers): mean over batches of
         :math:`\|\partial L/\partial W_l\|_F` (for lbfgs: at each iteration);
-        ``saturated_fraction`` (n_epochs, n_hidden_layers). Empty when
+        ``saturated_fraction`` (n_epochs, n_hidden_layers) and, for the ReLU
+        family (which never saturates: its ``saturated_fraction`` is 0),
+        ``dead_fraction``, the share of units inactive on a whole batch;
+        ``unit_measure`` names the one that applies. Empty when
         ``track_gradients=False``.
     n_features_in_ : int
     feature_names_in_ : ndarray of str

@@ -29,10 +29,12 @@ from sklearn.utils.validation import (
 from ._logistic_inference import (
     COV_TYPES,
     LikelihoodRatioTest,
+    _firth_information,
     average_marginal_effects,
     drop_one_tests,
+    firth_penalty,
+    firth_penalty_gradient,
     firth_penalty_hessian,
-    firth_terms,
     log_likelihood,
     profile_interval,
     robust_covariance,
@@ -266,12 +268,19 @@ class _FirthObjective(_NeuronObjective):
     """
 
     def loss(self, w, z):
-        penalty, _ = firth_terms(self, z)
-        return super().loss(w, z) - penalty / self.total_weight
+        return super().loss(w, z) - firth_penalty(self, z) / self.total_weight
 
     def _fresh_gradient(self, w, z):
-        _, penalty_gradient = firth_terms(self, z)
-        return super()._fresh_gradient(w, z) - penalty_gradient / self.total_weight
+        penalty = firth_penalty_gradient(self, z)
+        return super()._fresh_gradient(w, z) - penalty / self.total_weight
+
+    def fisher_hessian(self, z, l2=None):
+        """The Fisher information (normalised): the Hessian logistf steps with
+        (from the Cholesky factor the penalty computed at ``z``)."""
+        factor = _firth_information(self, z)[2]
+        if factor is None:
+            return super().hessian(z, l2=0.0)
+        return (factor.T @ factor) / self.total_weight
 
     def hessian(self, z, l2=None):
         """The exact Hessian of :math:`L^*` (Fisher's plus the penalty's,
@@ -1051,8 +1060,8 @@ class SigmoidNeuronClassifier(
                 "coefficients grow without bound"
                 + (f": {named}" if named else "")
                 + "), so standard errors are infinite. Use firth=True (Firth's "
-                "bias-reduced estimates are finite, with profile intervals), "
-                "alpha > 0, or drop the separating features.",
+                "bias-reduced estimates are finite), alpha > 0, or drop the "
+                "separating features.",
                 SeparationWarning,
             )
         self._drop_inference()
@@ -1305,7 +1314,11 @@ class SigmoidNeuronClassifier(
         # Subsamples save the O(n d^2) dense Hessians. A sparse Hessian costs
         # far less, and an iteration's cost is the O(d^3) solve, the same on a
         # subsample; and a subsample misses rare features, common in sparse data.
-        big = n_samples >= 2 * _SUBSAMPLE_ROWS and not sp.issparse(objective.X)
+        big = (
+            n_samples >= 2 * _SUBSAMPLE_ROWS
+            and not sp.issparse(objective.X)
+            and not self.firth
+        )
         if big:
             rows = np.arange(0, n_samples, n_samples // _SUBSAMPLE_ROWS)
             sample = objective.on_batch(rows)
@@ -1320,9 +1333,39 @@ class SigmoidNeuronClassifier(
                 tol=self.tol,
                 on_iteration=report,
             )
+        if self.firth:
+            return self._firth_newton(objective, w, report)
         return newton_minimize(
             objective, w, max_iter=self.max_iter, tol=self.tol, on_iteration=report
         )
+
+    def _firth_newton(self, objective, w, report):
+        """Firth by Fisher scoring (logistf's steps, O(n k^2) each) while its
+        steps contract fast, then Newton with the exact penalised Hessian
+        (O(n k^3), quadratic) to the end."""
+        w, n_iter, curve, converged = newton_minimize(
+            objective,
+            w,
+            max_iter=self.max_iter,
+            tol=self.tol,
+            on_iteration=report,
+            hessian=objective.fisher_hessian,
+            contraction=0.25,
+        )
+        if converged or n_iter >= self.max_iter:
+            return w, n_iter, curve, converged
+
+        def later(iteration, loss):
+            report(n_iter + iteration, loss)
+
+        w, more, rest, converged = newton_minimize(
+            objective,
+            w,
+            max_iter=self.max_iter - n_iter,
+            tol=self.tol,
+            on_iteration=later,
+        )
+        return w, n_iter + more, curve + rest[1:], converged
 
     def _start_on_subsamples(self, objective, sample, w):
         """Newton on every 8th row of ``sample``, then on ``sample``, from ``w``;
@@ -1573,6 +1616,12 @@ class SigmoidNeuronClassifier(
         self.log_likelihood_ = float(log_lik)
         if self.firth:
             self.penalized_log_likelihood_ = float(log_likelihood(objective, w))
+            if not np.isfinite(self.penalized_log_likelihood_):
+                raise ValueError(
+                    "firth=True needs a non-singular Fisher information, and the "
+                    "features (with the intercept) are collinear or constant: "
+                    "Firth's penalty log det I is -inf. Drop the redundant features."
+                )
         objective.__dict__.pop("_design_cache", None)
         objective.logits_at = objective.gradient_at = objective.hessian_at = None
         self._objective = objective
@@ -1682,15 +1731,38 @@ class SigmoidNeuronClassifier(
         if method != "profile":
             raise ValueError(f'method must be "wald" or "profile"; got {method!r}.')
         nonrobust = np.sqrt(np.diag(self._fisher_covariance()))
-        return {
-            n: tuple(
-                float(e)
-                for e in profile_interval(
-                    self._objective, w, self._loglik_hat, j, level, nonrobust[j]
-                )
+        if not np.isfinite(self._loglik_hat):
+            raise ValueError(
+                "Profile intervals need a finite (penalised) log-likelihood; the "
+                "Fisher information is singular here (collinear or constant "
+                "features): drop the redundant features."
             )
-            for j, n in enumerate(names)
-        }
+        # under separation, the likelihood rises without bound along the
+        # separating direction: that side of those coefficients is infinite
+        unbounded = {} if self.firth else self.separation_
+        intervals, unresolved = {}, []
+        for j, n in enumerate(names):
+            lo, hi = profile_interval(
+                self._objective, w, self._loglik_hat, j, level, nonrobust[j]
+            )
+            if np.isnan(lo) or np.isnan(hi):
+                unresolved.append(n)
+            if unbounded.get(n) == "+inf":
+                hi = np.inf
+            elif unbounded.get(n) == "-inf":
+                lo = -np.inf
+            intervals[n] = (float(lo), float(hi))
+        if unresolved:
+            warnings.warn(
+                f"The profile likelihood of {', '.join(unresolved)} could not be "
+                "resolved: the constrained maxima depend on where they start (the "
+                "likelihood has several peaks, or runs off to infinity along a "
+                "direction of near-separation); those endpoints are nan. Use "
+                'method="wald", or fewer features.',
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return intervals
 
     def _standard_errors(self):
         se = self.coef_se_[0]
@@ -1759,6 +1831,12 @@ class SigmoidNeuronClassifier(
             "ci_upper": [intervals[n][1] for n in names],
         }
         if lrt:
+            if not np.isfinite(self._loglik_hat):
+                raise ValueError(
+                    "Likelihood-ratio tests need a finite (penalised) "
+                    "log-likelihood; the Fisher information is singular here "
+                    "(collinear or constant features): drop the redundant features."
+                )
             statistic, lr_p = drop_one_tests(self._objective, coef, self._loglik_hat)
             columns.update(lr_statistic=statistic, lr_p_value=lr_p)
         frame = pd.DataFrame(columns, index=pd.Index(names, name="feature"))

@@ -13,7 +13,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from sksigmoid import SigmoidGrowthRegressor
-from sksigmoid.datasets import load_puromycin, load_rat43
+from sksigmoid.datasets import load_puromycin, load_rat42, load_rat43
 from sksigmoid.growth import MODELS, FlatCurveWarning, fit_curves
 
 REFERENCE = Path(__file__).resolve().parents[1].parent / "shared" / "reference"
@@ -666,3 +666,68 @@ def test_decreasing_curves_reach_the_better_of_two_starts_like_fit_curves(model)
         start = MODELS[model].self_start(t, Y[:, c])
         one = SigmoidGrowthRegressor(model, p0=start).fit(t[:, None], Y[:, c])
         assert reg.rss_ <= one.rss_ * (1 + 1e-9)
+
+
+# ------------------------------------------------------------ progress
+class _TaskRecorder:
+    """A minimal scikit-learn callback recording the finished tasks."""
+
+    def __init__(self):
+        self.finished = []
+
+    def setup(self, estimator, context):
+        pass
+
+    def teardown(self, estimator, context):
+        pass
+
+    def on_fit_task_begin(self, estimator, context, **kwargs):
+        pass
+
+    def on_fit_task_end(self, estimator, context, **kwargs):
+        self.finished.append(context.task_name)
+
+
+def test_regressor_callbacks_see_one_task_per_candidate_model_and_start():
+    from collections import Counter
+
+    from sksigmoid.growth._models import MODELS as TABLE
+
+    data = load_rat42()
+    recorder = _TaskRecorder()
+    reg = SigmoidGrowthRegressor("auto").set_callbacks(recorder)
+    reg.fit(data.data, data.target)
+    counts = Counter(recorder.finished)
+    candidates = reg.model_comparison_["model"]
+    assert counts["fit"] == 1
+    assert [counts[f"model {m}"] for m in candidates] == [1] * len(candidates)
+    # every candidate fits its self-start, the grid's two best and the flat
+    # curve, and the mirror image of the models that have one
+    expected = sum(4 + TABLE[m].mirrors for m in candidates)
+    assert counts["start"] == expected
+    plain = SigmoidGrowthRegressor("auto").fit(data.data, data.target)
+    assert reg.params_ == plain.params_
+
+
+def test_regressor_runs_with_a_progress_bar():
+    from sklearn.callback import ProgressBar
+
+    data = load_rat42()
+    reg = SigmoidGrowthRegressor("logistic").set_callbacks(ProgressBar())
+    reg.fit(data.data, data.target)
+    assert reg.converged_
+
+
+def test_fit_curves_reports_progress_once_per_chunk():
+    t = np.linspace(0, 24, 25)
+    Y = np.column_stack([2 / (1 + np.exp(-0.5 * (t - m))) for m in range(5, 15)])
+    Y = Y + np.random.default_rng(0).normal(0, 0.02, Y.shape)
+    calls = []
+    table = fit_curves(t, Y, chunk_size=3, progress=lambda d, n: calls.append((d, n)))
+    assert calls == [(3, 10), (6, 10), (9, 10), (10, 10)]
+    assert (table["status"] == "fit").all()
+    calls.clear()
+    fit_curves(
+        t, Y, "logistic", shared=["top"], progress=lambda d, n: calls.append((d, n))
+    )
+    assert calls == [(10, 10)]

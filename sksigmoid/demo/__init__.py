@@ -3,7 +3,9 @@
 Each section is a module of this package exposing ``TITLE`` and
 ``run(plots_dir=None)``; ``run`` prints its findings and, when ``plots_dir``
 is given, saves PNG figures there. Sections run in the order of
-:data:`SECTIONS`; later issues append their own.
+:data:`SECTIONS`, numbered by it (the command line prints the numbered
+heading and a one-line table of contents with :data:`TYPICAL_SECONDS`, each
+section's time on a 2-core laptop).
 """
 
 import importlib
@@ -15,6 +17,15 @@ SECTIONS = [
     "lstm",
     "growth",
 ]
+
+# Seconds each section takes on a 2-core machine (the table of contents).
+TYPICAL_SECONDS = {
+    "neuron": 3,
+    "mlp": 5,
+    "diagnostics": 4,
+    "lstm": 1,
+    "growth": 2,
+}
 
 
 def section_module(name):

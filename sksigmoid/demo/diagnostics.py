@@ -9,7 +9,7 @@ from sklearn.preprocessing import StandardScaler
 
 from ..diagnostics import GradientDiagnostics
 from ..mlp import DeepSigmoidMLP
-from ._util import heading, save_figure, table
+from ._util import save_figure, table
 
 TITLE = "Gradient diagnostics: where the gradient of a deep sigmoid net vanishes"
 
@@ -21,6 +21,8 @@ ACTIVATIONS = {
     "sigmoid+batch_norm": {"activation": "sigmoid", "batch_norm": True},
 }
 INITS = ("standard", "glorot_uniform", "he_uniform")
+# the sigmoid net with the 'standard' init, trained beside the others
+STANDARD = "sigmoid (standard init)"
 DEPTH, WIDTH, EPOCHS = 10, 64, 8
 
 
@@ -49,7 +51,6 @@ def deep_network(label, weight_init, max_iter):
 
 def run(plots_dir=None):
     """Print vanishing ratios at initialisation, then accuracy after training."""
-    heading(TITLE)
     X_train, X_test, y_train, y_test = digits_split()
     print(f"{DEPTH} hidden layers of {WIDTH}; vanishing_ratio_ = ‖∂L/∂W_1‖ / ")
     print(f"‖∂L/∂W_{DEPTH}‖ at initialisation, and the diagnosis:")
@@ -63,12 +64,19 @@ def run(plots_dir=None):
             )
     table(rows, ("activation", "init", "vanishing ratio", "diagnosis"), "{:.2e}")
 
-    print(f"\nTrained {EPOCHS} epochs (Adam, auto init: Glorot, He for relu):")
+    print(
+        f"\nTrained {EPOCHS} epochs (Adam, auto init: Glorot, He for relu; and the"
+        "\nsigmoid net with the 'standard' init U(-1/sqrt(n), 1/sqrt(n)), whose top"
+        "\nlayer saturates, as in Glorot & Bengio's Figure 2):"
+    )
     trained = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         for label in ACTIVATIONS:
             trained[label] = deep_network(label, "auto", EPOCHS).fit(X_train, y_train)
+        trained[STANDARD] = deep_network("sigmoid", "standard", EPOCHS).fit(
+            X_train, y_train
+        )
     after = {
         label: GradientDiagnostics(net, prefit=True).fit(X_train, y_train)
         for label, net in trained.items()
@@ -81,7 +89,7 @@ def run(plots_dir=None):
                 after[label].vanishing_ratio_,
                 after[label].diagnosis_,
             )
-            for label in ACTIVATIONS
+            for label in trained
         ],
         ("activation", "test accuracy", "vanishing ratio", "diagnosis"),
         "{:.3g}",

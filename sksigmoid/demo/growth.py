@@ -4,7 +4,7 @@ import numpy as np
 
 from ..datasets import load_puromycin, load_rat42, load_rat43
 from ..growth import MODELS, SigmoidGrowthRegressor, compare_fits, fit_curves
-from ._util import heading, save_figure, table
+from ._util import save_figure, table
 
 TITLE = (
     "Growth and dose-response curves: self-starting fits, a whole plate, "
@@ -221,7 +221,6 @@ def show_potency():
 def run(plots_dir=None):
     """Fit Rat42, Rat43, Puromycin, a simulated plate and a simulated potency
     assay; print what they show."""
-    heading(TITLE)
     growth = show_growth()
     binding = show_binding()
     plate = show_plate()

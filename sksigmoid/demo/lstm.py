@@ -1,7 +1,7 @@
 """Demo section: why the LSTM, built from sigmoid gates, keeps gradients alive."""
 
 from ..recurrent import recurrent_gradient_flow
-from ._util import heading, save_figure, table
+from ._util import save_figure, table
 
 TITLE = "The LSTM's way out: gradient flow through 100 time steps"
 
@@ -55,7 +55,6 @@ def plot_gradient_flow(results, ax):
 
 def run(plots_dir=None):
     """Print the norms at lags 1, 10, 50, 100 and optionally draw them."""
-    heading(TITLE)
     results = measure_cells()
     print("Spectral norm of the Jacobian of the last state with respect to the")
     print("state k steps back (32 units, random weights and inputs, seed 0):")

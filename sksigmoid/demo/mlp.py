@@ -19,9 +19,9 @@ from sklearn.model_selection import train_test_split
 from threadpoolctl import threadpool_limits
 
 from ..mlp import DeepSigmoidMLP
-from ._util import heading, save_figure, table
+from ._util import save_figure, table
 
-TITLE = "2. Deep sigmoid networks: vanishing gradients, measured"
+TITLE = "Deep sigmoid networks: vanishing gradients, measured"
 
 CONFIGS = [
     ("sigmoid", "sigmoid", False),
@@ -188,7 +188,6 @@ def plot(results):
 
 def run(plots_dir=None):
     """Print the measurements of the three claims (and save the figure)."""
-    heading(TITLE)
     print(
         "Digits, 8 hidden layers of 64, adam, 30 epochs, the same seed for all; "
         "float32."

@@ -11,9 +11,21 @@ from sklearn.preprocessing import StandardScaler
 
 from ..exceptions import SeparationWarning
 from ..neuron import SigmoidNeuronClassifier
-from ._util import heading, save_figure, table
+from ._util import save_figure, table
 
-TITLE = "1. Logistic regression is a single sigmoid neuron"
+TITLE = "Logistic regression is a single sigmoid neuron"
+
+# A few coefficients of the Firth fit to show: mean concave points is the
+# strongest single predictor (the figure's), worst radius and worst concave
+# points the 'worst' counterparts.
+FIRTH_SHOWN = (
+    "mean_radius",
+    "mean_texture",
+    "mean_concave_points",
+    "worst_radius",
+    "worst_concave_points",
+    "intercept",
+)
 
 
 def _breast_cancer():
@@ -66,6 +78,58 @@ def _show_separation(X_train, y_train):
         f"  training accuracy {neuron.score(X_train, y_train):.3f}; largest |coef| "
         f"{np.abs(neuron.coef_).max():.3g} -- it only grows with more iterations, "
         "and the standard errors are reported as inf, not as numbers."
+    )
+
+
+def _firth_where_ml_fails():
+    """Firth's bias-reduced fit on all the data, where maximum likelihood has
+    no estimate: a few coefficients beside the diverging ML ones."""
+    data = load_breast_cancer()
+    X = StandardScaler().fit_transform(data.data)
+    y = data.target
+    names = [name.replace(" ", "_") for name in data.feature_names] + ["intercept"]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SeparationWarning)
+        ml = SigmoidNeuronClassifier().fit(X, y)
+    warned = any(issubclass(w.category, SeparationWarning) for w in caught)
+    firth = SigmoidNeuronClassifier(firth=True).fit(X, y)
+    print()
+    print(
+        f"Firth's bias-reduced fit (firth=True) on all {len(y)} tumours, all 30 "
+        "features (standardised):"
+    )
+    print(
+        f"  maximum likelihood: {'SeparationWarning' if warned else 'no warning'}"
+        f" -- separation_ lists {len(ml.separation_)} of the {len(names)} "
+        f"coefficients (intercept included) as running off to +-inf; after "
+        f"{ml.n_iter_[0]} Newton steps its largest |coef| is "
+        f"{np.abs(ml.coef_).max():.2g}."
+    )
+
+    def with_intercept(values, intercept):
+        return dict(zip(names, np.append(values[0], intercept[0]), strict=True))
+
+    coef = with_intercept(firth.coef_, firth.intercept_)
+    se = with_intercept(firth.coef_se_, firth.intercept_se_)
+    ml_coef = with_intercept(ml.coef_, ml.intercept_)
+    # conf_int names the coefficients x0, x1 ... (X is an array), in this order
+    wald = dict(zip(names, firth.conf_int(0.95).values(), strict=True))
+    rows = [
+        (name, coef[name], se[name], *wald[name], ml_coef[name]) for name in FIRTH_SHOWN
+    ]
+    header = (
+        "coefficient",
+        "Firth",
+        "std_err",
+        "95% lower",
+        "95% upper",
+        "ML (runs off)",
+    )
+    table(rows, header, floatfmt="{:.3g}")
+    print(
+        f"  Firth: {firth.n_iter_[0]} Newton steps, penalised log-likelihood "
+        f"{firth.penalized_log_likelihood_:.3f}; finite estimates and (Wald) "
+        "intervals where maximum likelihood has none."
     )
 
 
@@ -141,10 +205,10 @@ def _plot(plots_dir, newton, gd, X_train, y_train, names):
 
 def run(plots_dir=None):
     """Fit the neuron on the breast-cancer data and print what it shows."""
-    heading(TITLE)
     X_train, X_test, y_train, y_test, names = _breast_cancer()
     _compare_with_sklearn(X_train, X_test, y_train, y_test)
     _show_separation(X_train, y_train)
+    _firth_where_ml_fails()
     _coefficient_table(X_train, y_train, names)
     newton, gd = _gradient_descent_vs_newton(X_train, y_train)
     if plots_dir is not None:

@@ -280,6 +280,7 @@ def fit_global(estimator, name, X, y, sample_weight, dose, codes):
         "converged": result.status in GOOD,
         "flat": False,
         "parameter_index": index,
+        "n_starts": result.n_starts,
         "train": (X, y, sample_weight),
         "warnings": found,
     }

@@ -305,6 +305,7 @@ class FitResult:
     status: np.ndarray  # (n_curves,) engine status of the kept start
     started: np.ndarray  # (n_curves,) bool: a start existed
     n_free: int
+    n_starts: int = 1  # candidate starts per curve
 
     @property
     def singular(self):
@@ -539,6 +540,7 @@ def fit(
         status=status,
         started=started,
         n_free=n_free,
+        n_starts=len(starts),
     )
 
 
@@ -580,6 +582,7 @@ class JointResult:
     status: int
     local: np.ndarray  # model columns free per curve
     shared: np.ndarray  # model columns free and shared
+    n_starts: int = 1  # starts the engine ran from
 
     def full_covariance(self):
         """Covariance of the free parameters (row layout), user units."""
@@ -761,6 +764,7 @@ def fit_joint(
         status=int(result["status"][k]),
         local=local,
         shared=shared_ix,
+        n_starts=len(result["objective"]),
     )
 
 

@@ -221,6 +221,7 @@ def _no_growth(tss, rss, n_obs, n_free, alpha):
         "derived": ["boolean"],
         "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
         "shared": [list, tuple, None],
+        "progress": [callable, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -240,6 +241,7 @@ def fit_curves(
     derived=True,
     chunk_size=None,
     shared=None,
+    progress=None,
 ):
     r"""Fit one sigmoid curve to every column of ``Y`` at once.
 
@@ -302,6 +304,12 @@ def fit_curves(
         ``{name: (estimate, std_error)}`` and ``table.attrs["global"]`` the
         joint ``rss``, ``dof``, ``sigma``, ``aicc``, ``n_iter`` and
         ``converged``.
+    progress : callable, default=None
+        Called as ``progress(done, total)`` after each chunk of curves, with
+        the curves fitted so far and their total (e.g. to drive a progress
+        bar on a screen of a million curves; a function has no
+        ``set_callbacks``, so this is its equivalent of the regressor's
+        callbacks). A global fit (``shared``) is one task: called once.
 
     Returns
     -------
@@ -374,15 +382,20 @@ def fit_curves(
     pd = import_pandas("fit_curves")
     plate = _Plate(x, Y, model, x_scale, fixed, bounds, p0, sample_weight)
     if shared is not None:
-        return _fit_plate_globally(plate, shared, max_nfev, tol, derived, x_scale, pd)
+        table = _fit_plate_globally(plate, shared, max_nfev, tol, derived, x_scale, pd)
+        if progress is not None:
+            progress(plate.Y.shape[1], plate.Y.shape[1])
+        return table
     n_points, n_curves = plate.Y.shape
     n_params = len(plate.options.names)
     if chunk_size is None:
         chunk_size = max(1, _CHUNK_FLOATS // (n_points * (n_params + 2)))
-    parts = [
-        _fit_chunk(plate, slice(start, start + chunk_size), max_nfev, tol, flat_alpha)
-        for start in range(0, n_curves, chunk_size)
-    ]
+    parts = []
+    for start in range(0, n_curves, chunk_size):
+        chunk = slice(start, start + chunk_size)
+        parts.append(_fit_chunk(plate, chunk, max_nfev, tol, flat_alpha))
+        if progress is not None:
+            progress(min(start + chunk_size, n_curves), n_curves)
     fit = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
     columns = _parameter_columns(plate, fit)
     columns.update(_fit_statistics(plate, fit, flat_alpha))

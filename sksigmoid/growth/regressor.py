@@ -21,6 +21,7 @@ from numbers import Integral, Real
 import numpy as np
 from scipy import optimize, stats
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.callback import CallbackSupportMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
@@ -83,7 +84,7 @@ def _design(model, n_features, x_scale):
 # --------------------------------------------------------------------------
 # The estimator
 # --------------------------------------------------------------------------
-class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
+class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator):
     r"""Sigmoidal growth / dose-response curve fitted by nonlinear least squares.
 
     Self-starting (no initial values needed), with Gauss--Newton inference on
@@ -350,7 +351,9 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
             *(_design(n, X.shape[1], "linear").names for n in candidates)
         )
         check_option_names(self.fixed, self.p0, self.bounds, known)
-        fits = [self._fit_model(name, X, y, sample_weight) for name in candidates]
+        fits = self._fit_candidates(
+            candidates, X, y, lambda name: self._fit_model(name, X, y, sample_weight)
+        )
         best = min(fits, key=_selection_key)
         self.model_comparison_ = _comparison(fits) if self.model == "auto" else None
         for message, category in best.pop("warnings"):  # only the kept model's
@@ -361,6 +364,31 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         for key, value in best.items():
             setattr(self, key + "_", value)
         return self
+
+    def _fit_candidates(self, candidates, X, y, fit_one):
+        """Fit every candidate model, telling callbacks (scikit-learn's
+        ``set_callbacks``, e.g. ``ProgressBar()``): one task per candidate
+        model, each with one subtask per start it fitted."""
+        context = self._init_callback_context(max_subtasks=len(candidates))
+        context.call_on_fit_task_begin(estimator=self, X=X, y=y)
+        fits = []
+        for name in candidates:
+            # the starts are fitted together in one batch: how many is known
+            # once it is done, when they are reported
+            model_context = context.subcontext(
+                task_name=f"model {name}", max_subtasks=None
+            )
+            model_context.call_on_fit_task_begin(estimator=self, X=X, y=y)
+            fitted = fit_one(name)
+            n_starts = fitted.pop("n_starts", 1)
+            for _ in range(n_starts):  # fitted together, reported once done
+                start_context = model_context.subcontext(task_name="start")
+                start_context.call_on_fit_task_begin(estimator=self, X=X, y=y)
+                start_context.call_on_fit_task_end(estimator=self, X=X, y=y)
+            model_context.call_on_fit_task_end(estimator=self, X=X, y=y)
+            fits.append(fitted)
+        context.call_on_fit_task_end(estimator=self, X=X, y=y)
+        return fits
 
     def _fit_global(self, X, y, sample_weight):
         """The global fit of several curves (``curve`` set), see :mod:`._global`."""
@@ -394,10 +422,12 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
         self._check_x_domain(dose[:, None], candidates)
         known = set().union(*(MODELS[n].param_names for n in candidates))
         check_option_names(self.fixed, self.p0, self.bounds, known)
-        fits = [
-            fit_global(self, name, X, y, sample_weight, dose, codes)
-            for name in candidates
-        ]
+        fits = self._fit_candidates(
+            candidates,
+            X,
+            y,
+            lambda name: fit_global(self, name, X, y, sample_weight, dose, codes),
+        )
         best = min(fits, key=_selection_key)
         self.model_comparison_ = _comparison(fits) if self.model == "auto" else None
         for message, category in best.pop("warnings"):
@@ -501,7 +531,9 @@ class SigmoidGrowthRegressor(RegressorMixin, BaseEstimator):
             n_random=n_starts - 1,
             rng=check_random_state(self.random_state),
         )
-        return _inference(design, X, y, sample_weight, result, options, self)
+        fitted = _inference(design, X, y, sample_weight, result, options, self)
+        fitted["n_starts"] = result.n_starts
+        return fitted
 
     # ------------------------------------------------------------ inference
     def _check_single_feature(self, what):

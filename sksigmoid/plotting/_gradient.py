@@ -231,11 +231,14 @@ class TrainingDynamicsDisplay:
     gradient_norms : ndarray of shape (n_epochs, n_layers)
         Gradient norm of each weight layer per epoch.
     saturation : ndarray of shape (n_epochs, n_hidden_layers), default=None
-        Share of saturated units of each hidden layer per epoch (for a
-        DeepSigmoidMLP, units with :math:`|f'(z)| < 0.01`, which for the ReLU
-        family means inactive units); ``None`` draws only the gradient norms.
+        Share of saturated (or, with ``unit_measure="dead"``, dead) units of
+        each hidden layer per epoch; ``None`` draws only the gradient norms.
     name : str, default=None
         Title of the gradient-norm panel.
+    unit_measure : {"saturated", "dead"}, default="saturated"
+        What the right panel shows (and its label says): saturated units
+        (sigmoid-like activations), or, for the ReLU family, where saturation
+        is undefined, dead units (inactive on every sample of a batch).
 
     Attributes
     ----------
@@ -246,10 +249,13 @@ class TrainingDynamicsDisplay:
     figure_ : matplotlib Figure
     """
 
-    def __init__(self, *, gradient_norms, saturation=None, name=None):
+    def __init__(
+        self, *, gradient_norms, saturation=None, name=None, unit_measure="saturated"
+    ):
         self.gradient_norms = gradient_norms
         self.saturation = saturation
         self.name = name
+        self.unit_measure = unit_measure
 
     def plot(self, ax=None):
         """Draw the curves.
@@ -287,7 +293,11 @@ class TrainingDynamicsDisplay:
                 axes[1].plot(epochs, values, color=color)[0]
                 for values, color in zip(saturation.T, colors[:-1], strict=True)
             ]
-            axes[1].set_ylabel("share of saturated units")
+            axes[1].set_ylabel(
+                "share of dead units (inactive on a batch)"
+                if self.unit_measure == "dead"
+                else "share of saturated units"
+            )
             axes[1].set_ylim(-0.02, 1.02)
         for panel in axes:
             panel.set_xlabel("epoch")
@@ -337,9 +347,17 @@ class TrainingDynamicsDisplay:
                 "network at its initialisation). Fit it with max_iter >= 1."
             )
         gradient_norms, saturation = _history_arrays(history)
+        measure = history.get("unit_measure", "saturated_fraction")
+        if measure == "dead_fraction" and saturation is not None:
+            saturation = np.asarray(history.dead_fraction)
         if name is None:
             name = f"activation={estimator.activation!r}"
-        display = cls(gradient_norms=gradient_norms, saturation=saturation, name=name)
+        display = cls(
+            gradient_norms=gradient_norms,
+            saturation=saturation,
+            name=name,
+            unit_measure="dead" if measure == "dead_fraction" else "saturated",
+        )
         return display.plot(ax=ax)
 
 
