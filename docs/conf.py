@@ -47,6 +47,9 @@ sphinx_gallery_conf = {
     "backreferences_dir": "gen_modules/backreferences",
     "doc_module": ("sksigmoid",),
     "remove_config_comments": True,
+    # the computation-times pages load DataTables from a CDN: the built site
+    # must be self-contained (checked by .ci/run)
+    "write_computation_times": False,
 }
 
 # matplotlib warns when a figure is shown by a non-GUI backend; the gallery

@@ -1101,7 +1101,7 @@ def test_property_fits_raise_only_value_errors_and_firth_is_finite(problem):
 
 
 @pytest.mark.xfail(
-    strict=True,
+    strict=False,  # hypothesis draws differ between whole-suite and file runs
     reason="KNOWN LIMITATION (issue 15 left open): the cases of the tests above (unresolved endpoints are nan)",
 )
 @settings(**PROPERTY, phases=[Phase.explicit, Phase.generate])  # no shrinking

@@ -195,3 +195,53 @@ def test_displays_from_fitted_networks():
     with pytest.warns(ConvergenceWarning):
         lbfgs.fit(X, y)
     assert len(TrainingDynamicsDisplay.from_estimator(lbfgs).ax_) == 1
+
+
+def test_training_dynamics_draws_dead_units_for_relu_and_saturation_otherwise():
+    from sklearn.datasets import load_digits
+
+    from sksigmoid import DeepSigmoidMLP
+
+    X, y = load_digits(return_X_y=True)
+    X, y = X[:300] / 16 - 0.5, y[:300]
+    with pytest.warns(ConvergenceWarning):
+        nets = {
+            activation: DeepSigmoidMLP(
+                (16,) * 4, activation, max_iter=3, random_state=0
+            ).fit(X, y)
+            for activation in ("sigmoid", "relu")
+        }
+    relu, sigmoid = nets["relu"].gradient_history_, nets["sigmoid"].gradient_history_
+    assert relu.unit_measure == "dead_fraction"
+    assert sigmoid.unit_measure == "saturated_fraction"
+    # saturation is undefined for relu (0); its dead units are what is drawn
+    assert not relu.saturated_fraction.any()
+    assert relu.dead_fraction.shape == relu.saturated_fraction.shape
+    # a dead unit is inactive on a whole batch: never more than all units
+    assert ((relu.dead_fraction >= 0) & (relu.dead_fraction <= 1)).all()
+    drawn = TrainingDynamicsDisplay.from_estimator(nets["relu"])
+    assert drawn.unit_measure == "dead"
+    assert "dead units" in drawn.ax_[1].get_ylabel()
+    np.testing.assert_allclose(
+        drawn.lines_["saturation"][0].get_ydata(), relu.dead_fraction[:, 0]
+    )
+    drawn = TrainingDynamicsDisplay.from_estimator(nets["sigmoid"])
+    assert drawn.ax_[1].get_ylabel() == "share of saturated units"
+
+
+def test_dead_fraction_counts_units_inactive_on_every_sample():
+    # a network whose first hidden layer has two units that no input turns on
+    from sksigmoid import DeepSigmoidMLP
+
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, (64, 3))
+    y = (X[:, 0] > 0.5).astype(int)
+    net = DeepSigmoidMLP((4,), "relu", max_iter=1, batch_size=64, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        net.fit(X, y)
+    net.coefs_[0][:, :2] = -1.0  # x >= 0: z = -sum(x) + b <= 0 for both
+    net.intercepts_[0][:2] = -0.01
+    net.set_params(warm_start=True, max_iter=1, learning_rate_init=1e-12)
+    with pytest.warns(ConvergenceWarning):
+        net.fit(X, y)
+    assert net.gradient_history_.dead_fraction[-1, 0] == pytest.approx(0.5)
