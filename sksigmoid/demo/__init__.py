@@ -20,11 +20,11 @@ SECTIONS = [
 
 # Seconds each section takes on a 2-core machine (the table of contents).
 TYPICAL_SECONDS = {
-    "neuron": 3,
-    "mlp": 5,
+    "neuron": 2,
+    "mlp": 2,
     "diagnostics": 4,
-    "lstm": 1,
-    "growth": 2,
+    "lstm": 0.5,
+    "growth": 1,
 }
 
 
