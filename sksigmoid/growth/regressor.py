@@ -182,8 +182,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         each row belongs to (a column name of a DataFrame, whose labels may be
         strings, or the integer position 0 or 1 of an array's column of
         numeric labels). X then has exactly two columns, the dose (or time)
-        and the label. ``fixed``, ``p0`` and ``bounds`` take one value, or one
-        per curve in ``curves_`` order. One residual variance for all curves
+        and the label. ``fixed`` and ``p0`` take one value, or one per curve
+        in ``curves_`` order; ``bounds`` apply to every curve. One residual variance for all curves
         (as drc's ``curveid`` and GraphPad Prism's global fit).
     shared : list of str, default=None
         With ``curve``: the parameters common to all curves (e.g.
