@@ -157,22 +157,19 @@ def firth_penalty_hessian(objective, z):
 
     The double sum is :math:`B^\top B` with :math:`B = \sum_i (y_i \otimes
     y_i)\,\omega'_i \tilde x_i^\top`, :math:`y_i = L^\top \tilde x_i`,
-    :math:`M = L L^\top`: :math:`O(n k^3)`, in blocks of rows. None when
-    :math:`I` is singular.
+    :math:`M = L L^\top` with :math:`L = R^{-1}` from the Cholesky factor
+    :math:`I = R^\top R` the penalty computed at ``z``: :math:`O(n k^3)`, in
+    blocks of rows. None when :math:`I` is singular.
     """
-    X1 = _design_rows(objective)
-    p = sigmoid(z)
-    S = objective.s * objective.total_weight
-    omega = S * p * (1.0 - p)
+    p, omega, factor, L = _firth_information(objective, z)
+    if factor is None:
+        return None
+    omega = omega * objective.total_weight  # raw weights
     d1 = omega * (1.0 - 2.0 * p)
     d2 = omega * ((1.0 - 2.0 * p) ** 2 - 2.0 * p * (1.0 - p))
+    X1 = _design_rows(objective)
     dense = X1.toarray() if sp.issparse(X1) else np.asarray(X1, dtype=np.float64)
-    information = (dense * omega[:, None]).T @ dense
-    try:
-        L = linalg.cholesky(linalg.inv(information), lower=True, check_finite=False)
-    except (linalg.LinAlgError, ValueError):
-        return None
-    k = information.shape[0]
+    k = factor.shape[0]
     Y = dense @ L  # rows y_i^T = x_i^T L
     q = (Y * Y).sum(axis=1)
     first = 0.5 * (dense * (d2 * q)[:, None]).T @ dense

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._engine import _EPS, SINGULAR_EIGENVALUE, Batch
+from ._engine import _EPS, SINGULAR_EIGENVALUE, Batch, solve_each
 
 __all__ = ["Arrowhead", "JointBatch", "JointCovariance", "joint_covariance"]
 
@@ -89,27 +89,6 @@ def _solve_positive(M, rhs):
         rest = (M[..., k, k + 1 :, None] * x[..., k + 1 :, :]).sum(axis=-2)
         x[..., k, :] = (rhs[..., k, :] - rest) / M[..., k, k, None]
     return x
-
-
-def _solve(M, rhs):
-    """Batched ``solve(M, rhs)``; NaN for the systems that cannot be solved."""
-    try:
-        return np.linalg.solve(M, rhs)
-    except np.linalg.LinAlgError:
-        out = np.full(
-            np.broadcast_shapes(M.shape[:-2], rhs.shape[:-2]) + rhs.shape[-2:], np.nan
-        )
-        flat_M = np.broadcast_to(M, out.shape[:-2] + M.shape[-2:]).reshape(
-            (-1,) + M.shape[-2:]
-        )
-        flat_rhs = np.broadcast_to(rhs, out.shape).reshape((-1,) + rhs.shape[-2:])
-        flat_out = out.reshape((-1,) + rhs.shape[-2:])
-        for i in range(flat_M.shape[0]):
-            try:
-                flat_out[i] = np.linalg.solve(flat_M[i], flat_rhs[i])
-            except np.linalg.LinAlgError:
-                pass
-        return out
 
 
 class JointBatch(Batch):
@@ -179,9 +158,6 @@ class JointBatch(Batch):
             return data.Y - f, J
         J *= data.sqrt_w.reshape(-1, C, m, 1)
         return data.sqrt_w * (data.Y - f), J
-
-    def objective(self, r, data):
-        return (r * r).sum(axis=1), None
 
     def normal_equations(self, r, J, weight):
         n, C, m, q = J.shape
@@ -259,7 +235,7 @@ class JointBatch(Batch):
         BT = B.transpose(0, 1, 3, 2)
         schur = M_sh - np.matmul(BT, X).sum(axis=1)
         rhs = g_sh - np.matmul(BT, x[..., None])[..., 0].sum(axis=1)
-        d_sh = _solve(schur, rhs[..., None])[..., 0]
+        d_sh = solve_each(schur, rhs[..., None])[..., 0]
         d_loc = x - np.matmul(X, d_sh[:, None, :, None])[..., 0]
         return np.concatenate([d_loc.reshape(n, -1), d_sh], axis=1)
 

@@ -249,16 +249,23 @@ def _solve_steps(A, g, damping, held, diagonal):
         M *= keep[:, :, None] & keep[:, None, :]
         M.reshape(n, q * q)[:, :: q + 1][held] = 1.0
         rhs = np.where(keep, g, 0.0)
+    return solve_each(M, rhs[..., None])[..., 0]
+
+
+def solve_each(M, rhs):
+    """``solve(M, rhs)`` for a stack of systems, (n, q, q) and (n, q, k): one
+    batched call, or system by system (NaN where one cannot be solved) when
+    some are singular."""
     try:
-        step = np.linalg.solve(M, rhs[..., None])[..., 0]
+        return np.linalg.solve(M, rhs)
     except np.linalg.LinAlgError:
-        step = np.full_like(g, np.nan)
-        for c in range(n):
+        out = np.full(rhs.shape, np.nan)
+        for c in range(M.shape[0]):
             try:
-                step[c] = np.linalg.solve(M[c], rhs[c])
+                out[c] = np.linalg.solve(M[c], rhs[c])
             except np.linalg.LinAlgError:
                 pass
-    return step
+        return out
 
 
 def _remaining(step, previous, consecutive):

@@ -18,7 +18,7 @@ from sklearn.utils.validation import validate_data
 from ._common import check_response, fit_options, information_criteria
 from ._problem import GOOD, AxisDesign, fit_joint
 
-__all__ = ["curve_data", "slot_grid", "fit_global", "curve_delta"]
+__all__ = ["curve_data", "slot_grid", "fit_global", "curve_delta", "effective_doses"]
 
 
 def _labels_and_codes(labels, known=None):
@@ -456,21 +456,28 @@ def global_predict(estimator, X, return_std):
     return y_pred, np.sqrt(np.einsum("ij,jk,ik->i", G, estimator.covariance_, G))
 
 
-def global_effective_dose(estimator, p, level, crit):
-    """ED_p of every curve (arrays over ``curves_``, then p's shape)."""
+def effective_doses(estimator, p):
+    """ED_p of every curve of a global fit, its gradient in the free
+    parameters and its standard error (:func:`curve_delta`)."""
     from . import _derived
-    from .regressor import _estimate
 
     model, x_scale = estimator._model, estimator.x_scale
 
     def ed(theta):
         return _derived.effective_dose(model, theta, p, x_scale)
 
-    value, _, std = curve_delta(
+    return curve_delta(
         ed,
         estimator._curve_params,
         estimator.covariance_,
         estimator._parameter_index,
         np.ndim(p),
     )
+
+
+def global_effective_dose(estimator, p, level, crit):
+    """ED_p of every curve (arrays over ``curves_``, then p's shape)."""
+    from .regressor import _estimate
+
+    value, _, std = effective_doses(estimator, p)
     return _estimate(value, std, crit if level else None)

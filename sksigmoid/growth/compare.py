@@ -25,8 +25,7 @@ import numpy as np
 from scipy import stats
 from sklearn.utils.validation import check_is_fitted
 
-from . import _derived
-from ._global import curve_delta
+from ._global import effective_doses
 
 __all__ = [
     "potency_ratio",
@@ -76,31 +75,11 @@ def _curve_index(estimator, label, what):
     )
 
 
-def _level(level):
-    if not (isinstance(level, Real) and 0 < level < 1):
-        raise ValueError(f"level must be in (0, 1); got {level!r}.")
-    return float(level)
-
-
-def _t(estimator, level):
-    return float(stats.t.ppf(0.5 + level / 2, estimator.dof_))
-
-
 def _ed_per_curve(estimator, p):
     p = float(p)
     if not 0 < p < 100:
         raise ValueError(f"p must be a percent in (0, 100); got {p}.")
-    model, x_scale = estimator._model, estimator.x_scale
-
-    def ed(theta):
-        return _derived.effective_dose(model, theta, p, x_scale)
-
-    return curve_delta(
-        ed,
-        estimator._curve_params,
-        estimator.covariance_,
-        estimator._parameter_index,
-    )
+    return effective_doses(estimator, p)
 
 
 def fieller_interval(a, b, v_aa, v_bb, v_ab, t):
@@ -145,7 +124,7 @@ def potency_ratio(estimator, numerator, denominator, p=50, level=0.95, method="d
     se = float(np.sqrt(g @ V @ g))
     if level is None:
         return Estimate(ratio, se)
-    t = _t(estimator, _level(level))
+    t = estimator._t_critical(level)
     if method == "delta":
         return Estimate(ratio, se, ratio - t * se, ratio + t * se)
     lower, upper = fieller_interval(
@@ -180,7 +159,7 @@ def _pairs(estimator, name, kind, level):
         )
     theta = estimator.params_[name]
     V = estimator.covariance_
-    t_crit = _t(estimator, _level(level))
+    t_crit = estimator._t_critical(level)
     rows = {
         k: []
         for k in (

@@ -569,18 +569,18 @@ def _fit_plate_globally(plate, shared, max_nfev, tol, derived, x_scale, pd):
             f"The global fit has {result.n_free} free parameters and needs more "
             f"reads than that; got {result.n_obs}."
         )
-    cov = result.curve_covariance()
-    with np.errstate(invalid="ignore"):
-        se = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
     p = result.local.size
     undetermined_local = result.undetermined[: n_curves * p].reshape(n_curves, p)
     failed = undetermined_local.any(axis=1) | (result.status not in GOOD)
     if result.undetermined[n_curves * p :].any():
         failed[:] = True
-    se = np.where(plate.options.free, se, 0.0)
-    se[failed] = np.where(plate.options.free, np.inf, 0.0)
-    columns = {name: result.params[:, j] for j, name in enumerate(names)}
-    columns.update({f"{name}_se": se[:, j] for j, name in enumerate(names)})
+    fit = {
+        "params": result.params,
+        "cov": result.curve_covariance(),
+        "singular": failed,
+        "started": np.ones(n_curves, dtype=bool),
+    }
+    columns = _parameter_columns(plate, fit)
     tss, _ = _total_sum_of_squares(plate.Y, plate.W)
     with np.errstate(all="ignore"):
         residuals = np.where(
@@ -603,13 +603,12 @@ def _fit_plate_globally(plate, shared, max_nfev, tol, derived, x_scale, pd):
             n_obs=n_obs,
             n_iter=np.full(n_curves, result.n_iter),
         )
-    fit = {"params": result.params}
     if derived:
         columns.update(_derived_columns(plate.model, fit, x_scale, status))
     columns["status"] = pd.Categorical(status, categories=STATUSES)
     table = pd.DataFrame(columns, index=pd.Index(plate.labels))
     table.attrs["shared"] = {
-        name: (float(result.params[0, j]), float(se[0, j]))
+        name: (float(result.params[0, j]), float(columns[f"{name}_se"][0]))
         for j, name in enumerate(names)
         if mask[j]
     }

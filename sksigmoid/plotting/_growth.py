@@ -174,9 +174,51 @@ class GrowthCurveDisplay:
     def _from_global_fit(
         cls, estimator, X, y, level, bands, n_points, ax, line_kw, band_kw, scatter_kw
     ):
-        kws = {"line_kw": line_kw, "band_kw": band_kw, "scatter_kw": scatter_kw}
-        return _global_fit_display(
-            cls, estimator, X, y, level, bands, n_points, ax, kws
+        """One curve per label of a global fit (``curve``), each in its colour."""
+        from ..growth._global import curve_data
+
+        _, _, dose, codes = curve_data(estimator, X, reset=False)
+        labels = estimator.curves_
+        log_x = estimator.x_scale == "log"
+        grid = _grid(dose, n_points, log_x)
+        columns = getattr(X, "columns", None)
+        position = estimator._curve_position
+
+        def rows(label):
+            if columns is not None:
+                frame = {c: grid for c in columns}
+                frame[estimator.curve] = np.full(grid.size, label, dtype=object)
+                return type(X)(frame, columns=columns)
+            out = np.empty((grid.size, 2))
+            out[:, 1 - position], out[:, position] = grid, label
+            return out
+
+        limits = {kind: ([], []) for kind in bands}
+        y_pred = []
+        for label in labels:
+            Xk = rows(label)
+            y_pred.append(estimator.predict(Xk))
+            for kind in bands:
+                lower, upper = estimator.predict_interval(Xk, level=level, kind=kind)
+                limits[kind][0].append(lower)
+                limits[kind][1].append(upper)
+        shown = dose > 0 if log_x else np.ones_like(dose, dtype=bool)
+        stacked = {k: (np.array(lo), np.array(hi)) for k, (lo, hi) in limits.items()}
+        display = cls(
+            x=grid,
+            y_pred=np.array(y_pred),
+            confidence=stacked.get("confidence"),
+            prediction=stacked.get("prediction"),
+            x_data=dose[shown],
+            y_data=np.asarray(y, dtype=float)[shown],
+            level=level,
+            log_x=log_x,
+            estimator_name=f"{estimator.model_} global fit",
+            curves=list(labels),
+            curve_data=labels[codes][shown],
+        )
+        return display.plot(
+            ax=ax, line_kw=line_kw, band_kw=band_kw, scatter_kw=scatter_kw
         )
 
     def _band(self, ax, limits, label, alpha, band_kw, colour, pick):
@@ -263,52 +305,6 @@ class GrowthCurveDisplay:
         return display.plot(
             ax=ax, line_kw=line_kw, band_kw=band_kw, scatter_kw=scatter_kw
         )
-
-
-def _global_fit_display(cls, estimator, X, y, level, bands, n_points, ax, kws):
-    from ..growth._global import curve_data
-
-    _, _, dose, codes = curve_data(estimator, X, reset=False)
-    labels = estimator.curves_
-    log_x = estimator.x_scale == "log"
-    grid = _grid(dose, n_points, log_x)
-    columns = getattr(X, "columns", None)
-    position = estimator._curve_position
-
-    def rows(label):
-        if columns is not None:
-            frame = {c: grid for c in columns}
-            frame[estimator.curve] = np.full(grid.size, label, dtype=object)
-            return type(X)(frame, columns=columns)
-        out = np.empty((grid.size, 2))
-        out[:, 1 - position], out[:, position] = grid, label
-        return out
-
-    limits = {kind: ([], []) for kind in bands}
-    y_pred = []
-    for label in labels:
-        Xk = rows(label)
-        y_pred.append(estimator.predict(Xk))
-        for kind in bands:
-            lower, upper = estimator.predict_interval(Xk, level=level, kind=kind)
-            limits[kind][0].append(lower)
-            limits[kind][1].append(upper)
-    shown = dose > 0 if log_x else np.ones_like(dose, dtype=bool)
-    stacked = {k: (np.array(lo), np.array(hi)) for k, (lo, hi) in limits.items()}
-    display = cls(
-        x=grid,
-        y_pred=np.array(y_pred),
-        confidence=stacked.get("confidence"),
-        prediction=stacked.get("prediction"),
-        x_data=dose[shown],
-        y_data=np.asarray(y, dtype=float)[shown],
-        level=level,
-        log_x=log_x,
-        estimator_name=f"{estimator.model_} global fit",
-        curves=list(labels),
-        curve_data=labels[codes][shown],
-    )
-    return display.plot(ax=ax, **kws)
 
 
 def _grid(x, n_points, log_x):
