@@ -290,12 +290,17 @@ class Backward:
         Per hidden layer, the fraction of (sample, unit) activations within
         :data:`~sksigmoid._activations.SATURATION_EPS` of an asymptote of a
         bounded activation (only when the backward pass was asked to count it).
+    activation_means : list of float or None
+        Per hidden layer, the mean activation :math:`\\overline{f(Z_k)}` over
+        the batch's samples and units (Glorot & Bengio's measure of a layer
+        driven to an asymptote; counted with ``saturated``).
     """
 
-    def __init__(self, grads, deltas, saturated=None):
+    def __init__(self, grads, deltas, saturated=None, activation_means=None):
         self.grads = grads
         self.deltas = deltas
         self.saturated = saturated
+        self.activation_means = activation_means
 
     @property
     def coef_grads(self):
@@ -548,8 +553,10 @@ class Network:
             grads.weights_flat[...] += np.multiply(
                 params.weights_flat, alpha, out=ws.weight_scratch
             )
-        saturated = self._saturated_fractions(ws) if count_saturated else None
-        return Backward(grads, list(deltas), saturated)
+        if not count_saturated:
+            return Backward(grads, list(deltas))
+        means = [float(np.mean(A)) for A in ws.forward.activations]
+        return Backward(grads, list(deltas), self._saturated_fractions(ws), means)
 
     def _activation_backward(self, delta, k, forward, ws):
         """:math:`\\delta_k \\leftarrow \\delta_k \\odot M_k \\odot f'(Z_k)`, in place."""

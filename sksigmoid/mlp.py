@@ -147,6 +147,7 @@ class _EpochRecord:
         self.n_batches = 0
         self.grad_norms = np.zeros(n_layers)
         self.saturated = np.zeros(n_hidden)
+        self.activation_means = np.zeros(n_hidden)
 
     def add(self, loss, weight, backward=None):
         self.loss += loss * weight
@@ -155,10 +156,11 @@ class _EpochRecord:
             self.n_batches += 1
             self.grad_norms += _gradient_norms(backward.grads)
             self.saturated += backward.saturated
+            self.activation_means += backward.activation_means
 
     def means(self):
         n = max(self.n_batches, 1)
-        return self.grad_norms / n, self.saturated / n
+        return self.grad_norms / n, self.saturated / n, self.activation_means / n
 
 
 class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
@@ -322,7 +324,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         self.validation_scores_ = [] if self.early_stopping else None
         self.best_loss_ = np.inf if not self.early_stopping else None
         self.best_validation_score_ = -np.inf if self.early_stopping else None
-        self._history = ([], [])
+        self._history = ([], [], [])
         self.t_ = 0
         self._optimizer = None
         return params
@@ -354,17 +356,19 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         )
 
     def _publish_history(self):
-        norms, saturated = self._history
+        norms, saturated, means = self._history
         n_layers = len(self.coefs_)
         per_unit = np.array(saturated, dtype=float).reshape(
             len(saturated), n_layers - 1
         )
+        means = np.array(means, dtype=float).reshape(len(means), n_layers - 1)
         dead = self.activation in RELU_FAMILY  # no saturation: dead units
         self.gradient_history_ = Bunch(
             weight_grad_norms=np.array(norms, dtype=float).reshape(-1, n_layers),
             saturated_fraction=np.zeros_like(per_unit) if dead else per_unit,
             dead_fraction=per_unit if dead else np.zeros_like(per_unit),
             unit_measure="dead_fraction" if dead else "saturated_fraction",
+            activation_mean=means,
         )
 
     # -- fitting ----------------------------------------------------------------
@@ -737,9 +741,8 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         self.loss_curve_.append(loss)
         self.loss_ = loss
         if self.track_gradients:
-            norms, saturated = record.means()
-            self._history[0].append(norms)
-            self._history[1].append(saturated)
+            for kept, value in zip(self._history, record.means(), strict=True):
+                kept.append(value)
         self.n_iter_ = len(self.loss_curve_)
         if self.verbose:
             print(
@@ -1007,7 +1010,10 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
         ``saturated_fraction`` (n_epochs, n_hidden_layers) and, for the ReLU
         family (which never saturates: its ``saturated_fraction`` is 0),
         ``dead_fraction``, the share of units inactive on a whole batch;
-        ``unit_measure`` names the one that applies. Empty when
+        ``unit_measure`` names the one that applies; ``activation_mean``
+        (n_epochs, n_hidden_layers), the mean activation of each hidden layer
+        (Glorot & Bengio's measure of a layer driven to an asymptote). The
+        last three are per epoch of the stochastic solvers only. Empty when
         ``track_gradients=False``.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
@@ -1249,6 +1255,7 @@ class DeepSigmoidMLPRegressor(RegressorMixin, _BaseDeepMLP):
     n_iter_ : int
     t_ : int
     gradient_history_ : Bunch
+        As :class:`DeepSigmoidMLP`'s.
     n_features_in_ : int
     feature_names_in_ : ndarray of str
 

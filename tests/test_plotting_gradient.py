@@ -245,3 +245,51 @@ def test_dead_fraction_counts_units_inactive_on_every_sample():
     with pytest.warns(ConvergenceWarning):
         net.fit(X, y)
     assert net.gradient_history_.dead_fraction[-1, 0] == pytest.approx(0.5)
+
+
+def test_activation_mean_is_recorded_per_epoch_and_drawn_on_request():
+    # one batch of the whole data, one epoch: the recorded mean is that of the
+    # forward pass at the initial weights, as GradientDiagnostics measures it
+    from sksigmoid import DeepSigmoidMLP, GradientDiagnostics
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 5))
+    y = (X[:, 0] > 0).astype(int)
+
+    def net(max_iter):
+        return DeepSigmoidMLP(
+            (6, 4), "sigmoid", max_iter=max_iter, batch_size=60, random_state=0
+        )
+
+    with pytest.warns(ConvergenceWarning):
+        trained = net(1).fit(X, y)
+    at_start = GradientDiagnostics(net(0)).fit(X, y)
+    history = trained.gradient_history_
+    assert history.activation_mean.shape == (1, 2)
+    np.testing.assert_allclose(
+        history.activation_mean[0], at_start.activation_mean_, rtol=1e-12
+    )
+    drawn = TrainingDynamicsDisplay.from_estimator(trained, unit_measure="mean")
+    assert drawn.unit_measure == "mean"
+    assert drawn.ax_[1].get_ylabel() == "mean activation"
+    assert drawn.ax_[1].get_ylim() == (-0.02, 1.02)  # the sigmoid's range
+    np.testing.assert_allclose(
+        drawn.lines_["saturation"][1].get_ydata(), history.activation_mean[:, 1]
+    )
+    with pytest.raises(ValueError, match="unit_measure must be None or one of"):
+        TrainingDynamicsDisplay.from_estimator(trained, unit_measure="median")
+    with pytest.raises(ValueError, match="unit_measure must be one of"):
+        TrainingDynamicsDisplay(
+            gradient_norms=history.weight_grad_norms,
+            saturation=history.activation_mean,
+            unit_measure="share",
+        ).plot()
+
+
+def test_tanh_mean_activation_is_drawn_on_its_symmetric_range():
+    norms = np.ones((3, 2))
+    means = np.array([[0.1], [-0.2], [0.05]])
+    drawn = TrainingDynamicsDisplay(
+        gradient_norms=norms, saturation=means, unit_measure="mean"
+    ).plot()
+    assert drawn.ax_[1].get_ylim() == (-1.04, 1.04)

@@ -222,8 +222,9 @@ class TrainingDynamicsDisplay:
     r"""Per-layer gradient norm and saturation of a network over its epochs.
 
     Left: :math:`\|\partial L/\partial W_l\|_F` (mean over an epoch's batches)
-    of every weight layer on a log axis; right: the fraction of saturated units
-    of every hidden layer. Build it with :meth:`from_estimator` from a
+    of every weight layer on a log axis; right, per hidden layer: the share of
+    saturated units, of dead units (ReLU family) or the mean activation
+    (``unit_measure``). Build it with :meth:`from_estimator` from a
     DeepSigmoidMLP trained with ``track_gradients=True``.
 
     Parameters
@@ -231,14 +232,20 @@ class TrainingDynamicsDisplay:
     gradient_norms : ndarray of shape (n_epochs, n_layers)
         Gradient norm of each weight layer per epoch.
     saturation : ndarray of shape (n_epochs, n_hidden_layers), default=None
-        Share of saturated (or, with ``unit_measure="dead"``, dead) units of
-        each hidden layer per epoch; ``None`` draws only the gradient norms.
+        Share of saturated (with ``unit_measure="dead"``, dead) units, or
+        (``"mean"``) the mean activation, of each hidden layer per epoch;
+        ``None`` draws only the gradient norms.
     name : str, default=None
         Title of the gradient-norm panel.
-    unit_measure : {"saturated", "dead"}, default="saturated"
-        What the right panel shows (and its label says): saturated units
-        (sigmoid-like activations), or, for the ReLU family, where saturation
-        is undefined, dead units (inactive on every sample of a batch).
+    unit_measure : {"saturated", "dead", "mean"}, default="saturated"
+        What the right panel shows (and its label says): the share of
+        saturated units (sigmoid-like activations); for the ReLU family, where
+        saturation is undefined, the share of dead units (inactive on every
+        sample of a batch); or the mean activation of each layer, Glorot &
+        Bengio's (2010) measure, which shows a layer driven toward an
+        asymptote before its units are within ``SATURATION_EPS`` of it
+        (drawn on the activation's range, [0, 1] or [-1, 1], when it lies in
+        one).
 
     Attributes
     ----------
@@ -270,6 +277,11 @@ class TrainingDynamicsDisplay:
         -------
         display : TrainingDynamicsDisplay
         """
+        if self.unit_measure not in _UNIT_LABELS:
+            raise ValueError(
+                f"unit_measure must be one of {sorted(_UNIT_LABELS)}; got "
+                f"{self.unit_measure!r}."
+            )
         norms, saturation = _epoch_arrays(self.gradient_norms, self.saturation)
         n_panels = 1 if saturation is None else 2
         plt, ax = prepare_axes(
@@ -293,12 +305,8 @@ class TrainingDynamicsDisplay:
                 axes[1].plot(epochs, values, color=color)[0]
                 for values, color in zip(saturation.T, colors[:-1], strict=True)
             ]
-            axes[1].set_ylabel(
-                "share of dead units (inactive on a batch)"
-                if self.unit_measure == "dead"
-                else "share of saturated units"
-            )
-            axes[1].set_ylim(-0.02, 1.02)
+            axes[1].set_ylabel(_UNIT_LABELS[self.unit_measure])
+            axes[1].set_ylim(*_panel_range(saturation, self.unit_measure))
         for panel in axes:
             panel.set_xlabel("epoch")
         if self.name:
@@ -307,7 +315,7 @@ class TrainingDynamicsDisplay:
         return self
 
     @classmethod
-    def from_estimator(cls, estimator, *, name=None, ax=None):
+    def from_estimator(cls, estimator, *, name=None, unit_measure=None, ax=None):
         """Plot the ``gradient_history_`` of a trained DeepSigmoidMLP.
 
         Parameters
@@ -316,6 +324,10 @@ class TrainingDynamicsDisplay:
             Fitted with ``track_gradients=True``.
         name : str, default=None
             Panel title (default: the activation of the network).
+        unit_measure : {"saturated", "dead", "mean"}, default=None
+            The right panel (see the class). ``None``: the share of saturated
+            units, or of dead units for the ReLU family (the history's
+            ``unit_measure``).
         ax : sequence of matplotlib Axes, default=None
 
         Returns
@@ -347,18 +359,44 @@ class TrainingDynamicsDisplay:
                 "network at its initialisation). Fit it with max_iter >= 1."
             )
         gradient_norms, saturation = _history_arrays(history)
-        measure = history.get("unit_measure", "saturated_fraction")
-        if measure == "dead_fraction" and saturation is not None:
-            saturation = np.asarray(history.dead_fraction)
+        if unit_measure is None:
+            recorded = history.get("unit_measure", "saturated_fraction")
+            unit_measure = "dead" if recorded == "dead_fraction" else "saturated"
+        if unit_measure not in _UNIT_LABELS:
+            raise ValueError(
+                f"unit_measure must be None or one of {sorted(_UNIT_LABELS)}; "
+                f"got {unit_measure!r}."
+            )
+        if saturation is not None and unit_measure != "saturated":
+            field = {"dead": "dead_fraction", "mean": "activation_mean"}
+            saturation = np.asarray(history[field[unit_measure]])
         if name is None:
             name = f"activation={estimator.activation!r}"
         display = cls(
             gradient_norms=gradient_norms,
             saturation=saturation,
             name=name,
-            unit_measure="dead" if measure == "dead_fraction" else "saturated",
+            unit_measure=unit_measure,
         )
         return display.plot(ax=ax)
+
+
+_UNIT_LABELS = {
+    "saturated": "share of saturated units",
+    "dead": "share of dead units (inactive on a batch)",
+    "mean": "mean activation",
+}
+
+
+def _panel_range(values, unit_measure):
+    """The y-range of the unit panel: a share's [0, 1]; a mean activation's
+    bounded range ([0, 1] or [-1, 1]) when it lies in one, else its own."""
+    pad = 0.02
+    if unit_measure != "mean" or (values.min() >= 0 and values.max() <= 1):
+        return -pad, 1 + pad
+    if values.min() >= -1 and values.max() <= 1:
+        return -1 - 2 * pad, 1 + 2 * pad
+    return None, None
 
 
 def _epoch_arrays(gradient_norms, saturation):
