@@ -46,6 +46,7 @@ TRUE = {
     "5pl": dict(bottom=1, top=10, rate=0.7, x_mid=3, shape=0.5),
     "weibull": dict(bottom=1, top=10, scale=4, shape=2.0),
     "hill": dict(top=10, K=3, n=-1.5),
+    "probit": dict(bottom=2, top=9, rate=0.6, x_mid=5),
 }
 
 

@@ -172,6 +172,7 @@ TRUE = {
     "5pl": dict(bottom=1, top=10, rate=0.9, x_mid=4, shape=0.5),
     "weibull": dict(bottom=1, top=10, scale=4, shape=2.0),
     "hill": dict(top=10, K=4, n=1.5),
+    "probit": dict(bottom=1, top=10, rate=0.5, x_mid=4),
 }
 
 

@@ -163,6 +163,17 @@ class Batch:
         J *= data.sqrt_w[..., None]
         return data.sqrt_w * (data.Y - f), J
 
+    def evaluate_rows(self, params, data):
+        """Objective, residuals, Jacobian and IRLS weights of every row at
+        ``params`` (a likelihood batch, :mod:`._family`, overrides it)."""
+        r, J = self.residuals_and_jacobian(params, data)
+        objective, weight = self.objective(r, data)
+        return objective, r, J, weight
+
+    def resolution(self, objective, data):
+        """The change of each row's objective lost in rounding (module docstring)."""
+        return _RESOLUTION * np.maximum(objective, np.sqrt(objective * data.size))
+
     def objective(self, r, data):
         """Per row: the objective and the IRLS weights (None for least squares)."""
         if self.loss == "linear":
@@ -218,8 +229,7 @@ def _evaluate(batch, full, theta, data):
     else:
         params = full.copy()
         params[:, batch.free] = theta
-    r, J = batch.residuals_and_jacobian(params, data)
-    objective, weight = batch.objective(r, data)
+    objective, r, J, weight = batch.evaluate_rows(params, data)
     objective = np.where(np.isfinite(objective), objective, np.inf)
     A, g = batch.normal_equations(r, J, weight)
     return objective, r, J, A, g
@@ -462,9 +472,7 @@ def _iterate(batch, state, tol):
     t_obj, t_r, t_J, t_A, t_g = _evaluate(batch, state.full, trial, state.data)
     reduction = objective - t_obj
     accepted = reduction > 0  # t_obj is inf where not finite
-    resolution = _RESOLUTION * np.maximum(
-        objective, np.sqrt(objective * state.data.size)
-    )
+    resolution = batch.resolution(objective, state.data)
     # At the rounding floor the objective can no longer tell points apart (a
     # parameter 1e-7 standard errors away changes it by 1e-15): there a
     # Gauss-Newton step is kept if the objective does not rise beyond

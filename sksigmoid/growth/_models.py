@@ -9,7 +9,8 @@ rising from 0 to 1 and ``u`` is a *location index* of the input ``t``:
   (log-location, for ``t >= 0``: hill, weibull);
 * profile: logistic ``expit(u)``, Richards ``expit(u)**(1/shape)``, 5PL
   ``expit(u)**shape``, Gompertz ``exp(-exp(-u))``, Weibull
-  ``1 - exp(-exp(u))``.
+  ``1 - exp(-exp(u))``, probit ``Phi(u)`` (the standard normal distribution
+  function).
 
 Interface (one :class:`CurveModel` per entry of :data:`MODELS`):
 
@@ -35,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import expit, log_expit, logit
+from scipy.special import expit, log_expit, logit, ndtr, ndtri
 
 from .._numeric import sigmoid_derivative
 
@@ -142,6 +143,17 @@ _CLOGLOG = _Profile(
     _cloglog_d_u,
     None,
     lambda q: np.log(-np.log1p(-q)),
+    _zero,
+)
+_SQRT_2PI = np.sqrt(2 * np.pi)
+# Probit: the standard normal distribution function (Finney's tolerance model)
+_PROBIT = _Profile(
+    "probit",
+    ndtr,
+    # |u| > 40 is 0 to float64 (e^-800); clipped so that u * u cannot overflow
+    lambda u: np.exp(-0.5 * np.square(np.clip(u, -40.0, 40.0))) / _SQRT_2PI,
+    None,
+    ndtri,
     _zero,
 )
 # Richards: P = expit(u) ** (1/shape); inflection where expit(u) = 1/(1+shape)
@@ -377,8 +389,9 @@ class CurveModel:
     @property
     def symmetric(self):
         """Whether the mirror image (bottom and top swapped, the slope negated)
-        is the same curve: a logistic profile with a bottom (the 4pl)."""
-        return self.has_bottom and self.profile.name == "logistic"
+        is the same curve: a profile with P(-u) = 1 - P(u) and a bottom (the
+        4pl, the probit)."""
+        return self.has_bottom and self.profile.name in ("logistic", "probit")
 
     def raw_grid_starts(self, t, Y, W, n_best):
         r"""The ``n_best`` best of a grid of sigmoids, per curve (internal units).
@@ -735,6 +748,18 @@ MODELS = {
         "bottom + (top - bottom) / (1 + exp(-rate (t - x_mid)))**shape",
         "with x_scale='log' drc LL.5(b=-rate, c=bottom, d=top, e=exp(x_mid), "
         "f=shape); shape=1 is the 4pl.",
+    ),
+    "probit": _model(
+        "probit",
+        True,
+        _PROBIT,
+        _LINEAR,
+        "real",
+        "bottom + (top - bottom) Phi(rate (t - x_mid))",
+        "with x_scale='log' drc LN.4(b=-rate, c=bottom, d=top, e=exp(x_mid)) "
+        "(the log-normal tolerance distribution of Finney's probit analysis, "
+        "sd of ln tolerance 1/rate); with bottom=0, top=1 a probit GLM on t: "
+        "intercept -rate x_mid, slope rate.",
     ),
     "weibull": _model(
         "weibull",

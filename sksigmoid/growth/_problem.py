@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import _engine
+from ._family import LikelihoodBatch
 from ._models import MODELS, safe_log
 from ._units import Units
 
@@ -306,6 +307,7 @@ class FitResult:
     started: np.ndarray  # (n_curves,) bool: a start existed
     n_free: int
     n_starts: int = 1  # candidate starts per curve
+    pearson: np.ndarray = None  # (n_curves,) Pearson chi-squared (a family's)
 
     @property
     def singular(self):
@@ -333,7 +335,9 @@ class Prepared:
         ]
 
 
-def prepare(design, x, Y, W, options, *, which="all", n_random=0, rng=None):
+def prepare(
+    design, x, Y, W, options, *, which="all", n_random=0, rng=None, family=None
+):
     """Internal units, bounds and candidate starts of a fit (see :func:`fit`)."""
     free, fixed, p0 = options.free, options.fixed, options.p0
     lower, upper = options.lower, options.upper
@@ -342,6 +346,8 @@ def prepare(design, x, Y, W, options, *, which="all", n_random=0, rng=None):
     observed = np.isfinite(Y) & (W > 0)
     W = np.where(observed, W, 0.0)
     units = design.units(t, Y, W)
+    if family is not None:  # a mean's variance is a function of it: unscaled y
+        units = units.unscaled_response()
     t_int = units.t(t)
     Y_int = np.where(observed, units.Y(np.where(observed, Y, 0.0)), 0.0)
     W_int = units.W(W)
@@ -401,6 +407,8 @@ def fit(
     curve_done=None,
     check_at=None,
     fit_rows=None,
+    family=None,
+    dispersion="none",
 ):
     """Fit every column of ``Y`` (n_points, n_curves) by ``design``.
 
@@ -425,13 +433,26 @@ def fit(
         ``curve_done`` gets the weighted RSS in the user's units.
     fit_rows : ndarray of bool (n_curves,), optional
         Curves to fit (others get NaN); default all.
+    family : Family, optional
+        Maximum likelihood for quantal or count data (:mod:`._family`):
+        ``rss`` is then the deviance, ``pearson`` Pearson's chi-squared and
+        the covariance the inverse Fisher information, times the Pearson
+        dispersion with ``dispersion="scale"``; None: least squares.
 
     Returns
     -------
     FitResult
     """
     prepared = prepare(
-        design, x, Y, W, options, which=which, n_random=n_random, rng=rng
+        design,
+        x,
+        Y,
+        W,
+        options,
+        which=which,
+        n_random=n_random,
+        rng=rng,
+        family=family,
     )
     free, fixed = options.free, options.fixed
     n_curves = Y.shape[1]
@@ -448,16 +469,27 @@ def fit(
     if loss != "linear":  # in units of the weighted residuals
         with np.errstate(over="ignore"):
             f_scale_int = np.broadcast_to(f_scale, (n_curves,)) / units.residual_scale()
-    batch = _engine.Batch(
-        design.evaluator(prepared.t),
-        prepared.Y.T,
-        np.sqrt(prepared.W).T,
-        free,
-        prepared.lower,
-        prepared.upper,
-        loss,
-        f_scale_int,
-    )
+    if family is None:
+        batch = _engine.Batch(
+            design.evaluator(prepared.t),
+            prepared.Y.T,
+            np.sqrt(prepared.W).T,
+            free,
+            prepared.lower,
+            prepared.upper,
+            loss,
+            f_scale_int,
+        )
+    else:
+        batch = LikelihoodBatch(
+            design.evaluator(prepared.t),
+            prepared.Y.T,
+            np.sqrt(prepared.W).T,
+            free,
+            prepared.lower,
+            prepared.upper,
+            family,
+        )
     n_free = int(free.sum())
     rss_unit = units.y_scale**2 * units.w_scale
 
@@ -495,7 +527,7 @@ def fit(
     row_params = design.from_axis(units.from_internal(result["params"], kinds, rows))
     for name, value in fixed.items():  # exactly, not through the units' rounding
         row_params[:, names.index(name)] = value[rows]
-    row_rss = _user_rss(design, row_params, x, Y, W, observed, rows)
+    row_rss = _user_objective(design, row_params, x, Y, W, observed, rows, family)
     choice = row_rss if loss == "linear" else result["objective"]
     choice = np.where(np.isfinite(result["objective"]), choice, np.inf)
     choice[mirror[~inside]] = _engine.LAST_RESORT
@@ -509,11 +541,18 @@ def fit(
     rss[started] = row_rss[k]
     r = result["r"][k]
     n_obs = observed.sum(axis=0)
+    pearson = None
     with np.errstate(all="ignore"):
         rss_int = (r * r).sum(axis=1)
         sigma2 = np.where(
             n_obs[started] > n_free, rss_int / (n_obs[started] - n_free), np.nan
         )
+        if family is not None:
+            # J^T J is the Fisher information in internal weights w / s_w
+            pearson = np.full(n_curves, np.nan)
+            pearson[started] = rss_int * units.w_scale[started]
+            phi = sigma2 * units.w_scale[started] if dispersion == "scale" else 1.0
+            sigma2 = phi / units.w_scale[started]
     cov_int, undetermined_free = _engine.covariance(result["J"][k], sigma2)
     # cov in user units: diag(dtheta/dtheta_int) cov_int diag(...)
     _, scale = units.affine(kinds)
@@ -541,17 +580,22 @@ def fit(
         started=started,
         n_free=n_free,
         n_starts=len(starts),
+        pearson=pearson,
     )
 
 
-def _user_rss(design, params, x, Y, W, observed, rows):
-    """Weighted RSS of each row's curve (``params``, user units) on its curve's
-    data, inf where not finite."""
+def _user_objective(design, params, x, Y, W, observed, rows, family=None):
+    """Weighted RSS (or, with ``family``, deviance) of each row's curve
+    (``params``, user units) on its curve's data, inf where not finite."""
     with np.errstate(all="ignore"):
-        residuals = np.where(
-            observed.T[rows], Y.T[rows] - design.values(params, x), 0.0
-        )
-        rss = (W.T[rows] * residuals * residuals).sum(axis=1)
+        mean = design.values(params, x)
+        if family is None:
+            residuals = np.where(observed.T[rows], Y.T[rows] - mean, 0.0)
+            rss = (W.T[rows] * residuals * residuals).sum(axis=1)
+        else:
+            y = np.where(observed.T[rows], Y.T[rows], 0.0)
+            d = family.unit_deviance(y, mean)
+            rss = np.where(observed.T[rows], W.T[rows] * d, 0.0).sum(axis=1)
     return np.where(np.isfinite(rss), rss, np.inf)
 
 
@@ -738,7 +782,8 @@ def fit_joint(
     params = design.from_axis(units.from_internal(full_int, kinds))
     for name, value in fixed.items():
         params[:, names.index(name)] = value
-    rss = float(_user_rss(design, params, x, Y, W, observed, np.arange(n_curves)).sum())
+    rows = np.arange(n_curves)
+    rss = float(_user_objective(design, params, x, Y, W, observed, rows).sum())
     n_obs = int(observed.sum())
     r = result["r"][k]
     with np.errstate(all="ignore"):

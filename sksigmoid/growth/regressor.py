@@ -32,7 +32,7 @@ from sklearn.utils.validation import (
 )
 
 from ..utils._optional import import_pandas
-from . import _derived, _engine
+from . import _derived, _engine, _family
 from . import compare as _compare
 from ._common import (
     check_option_names,
@@ -51,7 +51,7 @@ from ._global import (
 from ._models import MODELS
 from ._problem import GOOD, AxisDesign, IndexDesign, fit
 
-__all__ = ["SigmoidGrowthRegressor", "Estimate", "FlatCurveWarning"]
+__all__ = ["SigmoidGrowthRegressor", "Estimate", "FlatCurveWarning", "GoodnessOfFit"]
 
 Estimate = namedtuple(
     "Estimate", ["estimate", "std_error", "ci_lower", "ci_upper"], defaults=(None, None)
@@ -61,7 +61,14 @@ Estimate.__doc__ = """A derived quantity with its delta-method standard error.
 ``ci_lower``/``ci_upper`` are the t-based Wald limits when a ``level`` was
 given, else ``None``."""
 
-_LINEAR_LOCATION_MODELS = ("logistic", "richards", "gompertz", "4pl", "5pl")
+GoodnessOfFit = namedtuple(
+    "GoodnessOfFit",
+    ["pearson", "deviance", "df", "pearson_p_value", "deviance_p_value"],
+)
+GoodnessOfFit.__doc__ = """Pearson's chi-squared and the deviance of a likelihood fit
+against chi-squared with ``df`` (the residual degrees of freedom)."""
+
+_LINEAR_LOCATION_MODELS = ("logistic", "richards", "gompertz", "4pl", "5pl", "probit")
 _AUC_NODES = 200
 
 
@@ -114,6 +121,10 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         pwr=shape)``; drc ``W1.4(b=shape, c=top, d=bottom, e=scale)``.
     ``hill``: top x^n / (K^n + x^n), x >= 0
         drc ``LL.3(b=-n, d=top, e=K)``; Michaelis--Menten for n = 1.
+    ``probit``: bottom + (top - bottom) Phi(rate (t - x_mid))
+        Phi the standard normal distribution function; with
+        ``x_scale="log"`` drc ``LN.4(b=-rate, c=bottom, d=top, e=exp(x_mid))``,
+        Finney's log-normal tolerance distribution.
 
     Decreasing curves are the same models with a negative ``rate`` (or ``n``,
     or Weibull ``shape``); nothing else changes. ``"auto"`` fits every
@@ -133,7 +144,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
     ----------
     model : str, default="4pl"
         The curve model: "logistic", "richards", "gompertz", "4pl", "5pl",
-        "weibull", "hill" (see above) or "auto".
+        "probit", "weibull", "hill" (see above) or "auto".
     x_scale : {"linear", "log"}, default="linear"
         ``"log"`` fits the logistic-family models in ``t = ln x`` (dose on a log
         axis, as drc's LL models); ``x = 0`` is a zero-dose control and gets the
@@ -192,6 +203,28 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         curve. The normal matrix is block-arrowhead and is solved by its
         Schur complement, so a fit's cost grows linearly with the number of
         curves.
+    family : {"gaussian", "binomial", "poisson"}, default="gaussian"
+        The response's distribution. ``"gaussian"``: (weighted) least squares.
+        ``"binomial"``: quantal data, y the proportion responding in [0, 1]
+        and ``sample_weight`` the number of subjects of each row (default 1:
+        individual 0/1 outcomes); with ``fixed=None`` the lower asymptote is
+        fixed at 0 and the upper at 1 where the model has them (drc's LL.2,
+        W1.2, LN.2), and any ``fixed`` dict replaces that default (``fixed=
+        {"top": 1}`` with ``"4pl"`` frees the controls' natural response,
+        drc's LL.3u, Abbott's correction; free asymptotes stay in [0, 1]).
+        ``"poisson"``: y are counts >= 0 (integers), the curve their mean.
+        Both are fitted by maximum likelihood: Fisher scoring by the same
+        engine, every kept step lowering the deviance; the standard errors
+        come from the Fisher information, the intervals from the normal
+        distribution, and ``aic_``, ``bic_`` from the log-likelihood, so
+        ``model="auto"`` compares logit, probit and complementary log-log
+        (``gompertz``, ``weibull``) links by AIC.
+    overdispersion : {"none", "scale"}, default="none"
+        For ``"binomial"`` and ``"poisson"``: ``"scale"`` multiplies the
+        covariance by the Pearson dispersion :math:`\hat\phi = X^2/\mathrm{dof}`
+        and uses Student's t with ``dof_`` (the quasi-likelihood correction of
+        R's ``quasibinomial``/``quasipoisson``; non-integer Poisson responses
+        are then accepted). ``dispersion_`` is reported either way.
 
     Attributes
     ----------
@@ -216,7 +249,20 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         Residual degrees of freedom, ``n_samples - n_free_params``.
     aic_, aicc_, bic_ : float
         Gaussian information criteria counting :math:`\sigma` as a parameter
-        (as R's ``AIC(nls)``).
+        (as R's ``AIC(nls)``); for ``"binomial"`` and ``"poisson"``, from the
+        log-likelihood with the free parameters (R's ``AIC(glm)``).
+    deviance_, pearson_chi2_ : float or None
+        ``"binomial"``/``"poisson"``: the deviance :math:`D = 2(\ell_{sat} -
+        \ell)` (also ``rss_``) and Pearson's :math:`X^2 = \sum_i w_i (y_i -
+        \hat\mu_i)^2 / V(\hat\mu_i)`; None for ``"gaussian"``.
+    dispersion_ : float
+        :math:`X^2/\mathrm{dof}` (about 1 without overdispersion); the
+        residual variance :math:`\hat\sigma^2` for ``"gaussian"``.
+    log_likelihood_ : float or None
+        ``"binomial"``/``"poisson"``: :math:`\ell(\hat\theta)`.
+    goodness_of_fit_ : GoodnessOfFit or None
+        ``"binomial"``/``"poisson"``: Pearson's :math:`X^2` and the deviance
+        against :math:`\chi^2_{\mathrm{dof}}` with their p-values.
     r2_ : float
         Weighted coefficient of determination on the training data.
     n_iter_ : int
@@ -231,8 +277,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         True when y was constant and a flat curve is reported.
     model_comparison_ : dict of lists or None
         With ``model="auto"``: columns ``model``, ``n_params`` (free
-        parameters, those AICc counts), ``rss``, ``aicc``, ``delta_aicc``,
-        ``converged``
+        parameters, those AICc counts), ``rss`` (the deviance of a likelihood
+        fit), ``aic``, ``delta_aic``, ``aicc``, ``delta_aicc``, ``converged``
         (``pandas.DataFrame(model_comparison_)``); only the kept model's
         warnings are raised.
     n_features_in_ : int
@@ -272,6 +318,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         "tol": [Interval(Real, 0, None, closed="neither")],
         "curve": [str, Integral, None],
         "shared": [list, tuple, None],
+        "family": [StrOptions({"gaussian", "binomial", "poisson"})],
+        "overdispersion": [StrOptions({"none", "scale"})],
     }
 
     def __init__(
@@ -290,6 +338,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         tol=1e-10,
         curve=None,
         shared=None,
+        family="gaussian",
+        overdispersion="none",
     ):
         self.model = model
         self.x_scale = x_scale
@@ -304,6 +354,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         self.tol = tol
         self.curve = curve
         self.shared = shared
+        self.family = family
+        self.overdispersion = overdispersion
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -342,8 +394,9 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
+        self._check_family_data(y, sample_weight)
         if self.model == "auto":
-            candidates = self._auto_candidates(X.shape[1], sample_weight)
+            candidates = self._auto_candidates(X.shape[1], sample_weight, X)
         else:
             candidates = [self.model]
         self._check_x_domain(X, candidates)
@@ -396,10 +449,11 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         sample_weight = _check_sample_weight(
             sample_weight, X, dtype=np.float64, ensure_non_negative=True
         )
-        if self.loss != "linear":
+        if self.loss != "linear" or self.family != "gaussian":
             raise ValueError(
                 "A global fit (curve=...) is by least squares: loss must be "
-                f"'linear'; got {self.loss!r}."
+                f"'linear' and family 'gaussian'; got loss={self.loss!r}, "
+                f"family={self.family!r}."
             )
         if self.n_starts != 1:
             raise ValueError(
@@ -410,7 +464,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             wanted = set(self.shared or ())
             candidates = [
                 n
-                for n in self._auto_candidates(1, sample_weight)
+                for n in self._auto_candidates(1, sample_weight, dose[:, None])
                 if wanted <= set(MODELS[n].param_names)
             ]
             if not candidates:
@@ -452,18 +506,61 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 "(or fit one curve alone)."
             )
 
-    def _auto_candidates(self, n_features, sample_weight):
-        """The models that apply to this input and have enough points to fit."""
+    def _auto_candidates(self, n_features, sample_weight, X):
+        """The models that apply to this input and have enough points to fit
+        (those of x >= 0, hill and weibull, only where every x is)."""
         names = list(_LINEAR_LOCATION_MODELS)
-        if n_features == 1 and self.x_scale == "linear":
+        if n_features == 1 and self.x_scale == "linear" and np.all(X >= 0):
             names += ["weibull", "hill"]
-        n_obs, fixed = np.count_nonzero(sample_weight), set(self.fixed or {})
+        if self.family == "binomial" and self.fixed is None:
+            # with the asymptotes at 0 and 1 the 4pl is the logistic and the
+            # 5pl the Richards curve (shape inverted): one candidate each
+            names = [n for n in names if n not in ("4pl", "5pl")]
+        n_obs = np.count_nonzero(sample_weight)
         enough = [
             name
             for name in names
-            if n_features > 1 or n_obs > len(set(MODELS[name].param_names) - fixed)
+            if n_features > 1
+            or n_obs > len(set(MODELS[name].param_names) - set(self._fixed(name)))
         ]
         return enough or names[:1]
+
+    @property
+    def _likelihood(self):
+        """The :class:`._family.Family` of a likelihood fit; None for least squares."""
+        return _family.FAMILIES.get(self.family)
+
+    def _fixed(self, model):
+        """The fixed parameters of ``model``: ``fixed``, or the family's default."""
+        if self.fixed is not None:
+            return self.fixed
+        return _family.default_fixed(self._likelihood, MODELS[model].param_names)
+
+    def _check_family_data(self, y, sample_weight):
+        family = self._likelihood
+        if family is None:
+            if self.overdispersion != "none":
+                raise ValueError(
+                    'overdispersion="scale" applies to family="binomial" or '
+                    '"poisson"; least squares estimates its variance anyway.'
+                )
+            return
+        if self.loss != "linear":
+            raise ValueError(
+                f"family={self.family!r} is fitted by maximum likelihood: loss "
+                f"must be 'linear'; got {self.loss!r}."
+            )
+        self._no_information = _family.check_data(family, y, sample_weight)
+        if (
+            family.name == "poisson"
+            and self.overdispersion == "none"
+            and not _family.is_integer_valued(y)
+        ):
+            raise ValueError(
+                'family="poisson" needs integer counts y; got non-integer values. '
+                'For a continuous mean-proportional response use overdispersion='
+                '"scale" (quasi-Poisson).'
+            )
 
     def _check_x_domain(self, X, candidates):
         if self.x_scale == "log" and np.any(X < 0):
@@ -486,12 +583,16 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                     )
 
     def _options(self, design, fixed=None, p0=None):
+        bounds = _family.asymptote_bounds(self._likelihood, design.names)
+        for name, pair in (self.bounds or {}).items():
+            lo, hi = bounds.get(name, (-np.inf, np.inf))
+            bounds[name] = (max(lo, pair[0]), min(hi, pair[1])) if name in bounds else pair
         return fit_options(
             design.names,
             design.model.default_bounds,
-            self.fixed if fixed is None else fixed,
+            self._fixed(design.model.name) if fixed is None else fixed,
             self.p0 if p0 is None else p0,
-            self.bounds,
+            bounds,
         )
 
     def _fit_model(self, name, X, y, sample_weight, fixed=None, p0=None, n_starts=None):
@@ -515,7 +616,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 f"n_samples={n_obs}."
             )
         seen = sample_weight > 0
-        if np.ptp(y[seen]) == 0:
+        if np.ptp(y[seen]) == 0 and self._likelihood is None:
             return _flat_fit(design, X, y, sample_weight, options)
         n_starts = self.n_starts if n_starts is None else n_starts
         result = fit(
@@ -530,6 +631,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             max_nfev=self.max_nfev,
             n_random=n_starts - 1,
             rng=check_random_state(self.random_state),
+            family=self._likelihood,
+            dispersion=self.overdispersion,
         )
         fitted = _inference(design, X, y, sample_weight, result, options, self)
         fitted["n_starts"] = result.n_starts
@@ -596,7 +699,15 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
     def _t_critical(self, level):
         if not (isinstance(level, Real) and 0 < level < 1):
             raise ValueError(f"level must be in (0, 1); got {level}.")
-        return _t_quantile(0.5 + float(level) / 2, int(self.dof_))
+        return _t_quantile(0.5 + float(level) / 2, self._reference_dof)
+
+    @property
+    def _reference_dof(self):
+        """Degrees of freedom of the t reference: ``dof_``, or infinite (the
+        normal) for a likelihood fit whose dispersion is known (1)."""
+        if self.family != "gaussian" and self.overdispersion == "none":
+            return np.inf
+        return int(self.dof_)
 
     def _profile_interval(self, name, crit):
         value, se = self.params_[name], self.std_errors_[name]
@@ -611,7 +722,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         """Distance from the estimate to where the profile t reaches ``crit``."""
         value = self.params_[name]
         X, y, w = self._fit_data
-        fixed = dict(self.fixed or {})
+        fixed = dict(self._fixed(self.model_))
 
         def excess(step):
             fit = self._fit_model(
@@ -663,7 +774,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 "estimate": est,
                 "std_err": se,
                 "t": t,
-                "p_value": 2 * stats.t.sf(np.abs(t), max(self.dof_, 1)),
+                "p_value": 2 * stats.t.sf(np.abs(t), max(self._reference_dof, 1)),
                 "ci_lower": [ci[n][0] for n in self.param_names_],
                 "ci_upper": [ci[n][1] for n in self.param_names_],
             },
@@ -706,6 +817,13 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             \hat f(x) \pm t_{1-\alpha/2,\,\mathrm{dof}}
             \sqrt{\mathrm{se}_f(x)^2 + [\hat\sigma^2]_{\text{prediction}}}
 
+        For ``"binomial"`` and ``"poisson"`` the confidence band of the mean
+        is computed on the link scale and mapped back, :math:`g^{-1}(g(\hat
+        \mu) \pm z\,\mathrm{se}_f\,g'(\hat\mu))` with the logit (log) link
+        :math:`g`, so it stays inside [0, 1] (above 0), as R's ``predict(glm,
+        se.fit=TRUE)`` on the link scale; ``"prediction"`` is for least
+        squares only.
+
         Returns
         -------
         lower, upper : ndarray of shape (n_samples,)
@@ -714,7 +832,16 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             raise ValueError(
                 f'kind must be "confidence" or "prediction"; got {kind!r}.'
             )
+        family = self._likelihood
+        if family is not None and kind == "prediction":
+            raise ValueError(
+                f'kind="prediction" is for least squares; a family={self.family!r} '
+                "fit gives confidence bands of the mean (a new observation's "
+                "spread depends on its number of subjects)."
+            )
         y_pred, y_std = self.predict(X, return_std=True)
+        if family is not None:
+            return _link_band(family, y_pred, y_std, self._t_critical(level))
         if kind == "prediction":
             y_std = np.sqrt(y_std**2 + self.sigma_**2)
         half = self._t_critical(level) * y_std
@@ -768,7 +895,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
     def _model(self):
         return MODELS[self.model_]
 
-    def effective_dose(self, p, level=None):
+    def effective_dose(self, p, level=None, method="delta"):
         r"""ED\ :sub:`p`: the x at which p % of the full effect is reached.
 
         Counted from the low-x end of the curve, as drc's ``ED``: the fraction
@@ -782,20 +909,38 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         p : float or array-like
             Percent(s) of the effect, in (0, 100).
         level : float, default=None
-            Confidence level of Wald intervals (t with ``dof_``).
+            Confidence level of the intervals (t with ``dof_``; the normal
+            for a likelihood fit without overdispersion).
+        method : {"delta", "fieller"}, default="delta"
+            ``"delta"``: Wald intervals from the delta-method standard error.
+            ``"fieller"``: Fieller's interval, the standard of toxicology
+            texts (Finney) for LD\ :sub:`p`: on the curve's axis the dose is
+            the ratio :math:`t_p = a/b`, :math:`a = u_q + b\,t_{mid}`,
+            :math:`b` the slope, :math:`u_q = P^{-1}(q)`, and the interval is
+            :math:`\{t : (a - t b)^2 \le c^2 (v_{aa} - 2 t v_{ab} + t^2
+            v_{bb})\}`, mapped to x (exponentiated on a log axis); it is
+            asymmetric where the slope is poorly determined, and unbounded
+            (``(-inf, inf)``, or ``(0, inf)`` in x on a log axis) when the slope is not
+            significantly different from 0. Needs ``level``; single-curve fits.
 
         Returns
         -------
         Estimate
-            ``(estimate, std_error, ci_lower, ci_upper)``, delta method; for a
-            global fit (``curve``) each an array over ``curves_`` (then the
-            shape of ``p``), from the joint covariance.
+            ``(estimate, std_error, ci_lower, ci_upper)``; for a global fit
+            (``curve``) each an array over ``curves_`` (then the shape of
+            ``p``), from the joint covariance.
         """
         check_is_fitted(self, "params_")
         p = np.asarray(p, dtype=float)
         if not np.all((p > 0) & (p < 100)):  # NaN fails too
             raise ValueError(f"p must be a percent in (0, 100); got {p}.")
+        if method not in ("delta", "fieller"):
+            raise ValueError(f'method must be "delta" or "fieller"; got {method!r}.')
         if self.curve is not None:
+            if method != "delta":
+                raise ValueError(
+                    'A global fit (curve=...) gives method="delta" effective doses.'
+                )
             crit = self._t_critical(level) if level else None
             return global_effective_dose(self, p, level, crit)
         self._check_single_feature("effective_dose")
@@ -803,7 +948,46 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         def ed(theta):
             return _derived.effective_dose(self._model, theta, p, self.x_scale)
 
-        return self._delta(ed, level, p.ndim)
+        estimate = self._delta(ed, level, p.ndim)
+        if method == "delta":
+            return estimate
+        if not level:
+            raise ValueError('method="fieller" needs a confidence level.')
+        return self._fieller_dose(estimate, p, self._t_critical(level))
+
+    def _fieller_dose(self, estimate, p, crit):
+        """Fieller's interval of ED_p (see :meth:`effective_dose`)."""
+        model, log_x = self._model, self.x_scale == "log"
+        log_location = model.location.log
+
+        def ratio_terms(theta):
+            _, _, slope, loc, shape = model.unpack(theta)
+            q = np.where(np.asarray(slope) > 0, p / 100, 1 - p / 100)
+            with np.errstate(divide="ignore"):
+                centre = np.log(loc) if log_location else loc
+            return np.stack(
+                np.broadcast_arrays(
+                    model.profile.inverse(q, *shape) + slope * centre, slope
+                )
+            )
+
+        # a, b and their gradients by the delta method's central differences
+        columns, h, free = self._perturbations()
+        k = h.size
+        out = ratio_terms(columns.reshape(columns.shape + (1,) * p.ndim))
+        grad = (out[:, 1 : k + 1] - out[:, k + 1 :]) / (2 * h).reshape(
+            (1, k) + (1,) * p.ndim
+        )
+        grad[:, ~free] = 0.0
+        v = np.einsum("aj...,jk,bk...->ab...", grad, self.covariance_, grad)
+        a, b = out[:, 0]
+        lower, upper = np.vectorize(_compare.fieller_interval)(
+            a, b, v[0, 0], v[1, 1], v[0, 1], crit
+        )
+        if log_x or log_location:
+            with np.errstate(over="ignore"):
+                lower, upper = np.exp(lower), np.exp(upper)
+        return Estimate(estimate.estimate, estimate.std_error, _scalar(lower), _scalar(upper))
 
     def potency_ratio(self, numerator, denominator, p=50, level=0.95, method="delta"):
         r"""Relative potency of two curves of a global fit:
@@ -1040,6 +1224,17 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
 # --------------------------------------------------------------------------
 # helpers
 # --------------------------------------------------------------------------
+def _link_band(family, mu, std, crit):
+    """A confidence band of a mean on the link scale, mapped back."""
+    with np.errstate(all="ignore"):
+        eta = _family.link(family, mu)
+        half = crit * std * _family.link_derivative(family, mu)
+        lower = _family.inverse_link(family, eta - half)
+        upper = _family.inverse_link(family, eta + half)
+    exact = std == 0  # a mean at a fixed asymptote: no spread
+    return np.where(exact, mu, lower), np.where(exact, mu, upper)
+
+
 def _estimate(value, std, crit):
     if crit is None:
         return Estimate(_scalar(value), _scalar(std))
@@ -1100,9 +1295,23 @@ def _inference(design, X, y, sample_weight, result, options, estimator):
             )
         )
         covariance = np.where(np.outer(free, free), np.nan, 0.0)
-    log_w = np.log(sample_weight[sample_weight > 0]).sum()
-    aic, aicc, bic = map(float, information_criteria(rss, n, k, log_w))
+    family = estimator._likelihood
+    if family is None:
+        log_w = np.log(sample_weight[sample_weight > 0]).sum()
+        aic, aicc, bic = map(float, information_criteria(rss, n, k, log_w))
+        likelihood = _least_squares_fit(rss, dof)
+    else:
+        likelihood, (aic, aicc, bic) = _likelihood_fit(
+            family, design, theta, X, y, sample_weight, result, dof, k
+        )
+        if getattr(estimator, "_no_information", False):
+            found = [(_no_information_message(family, y), FlatCurveWarning)]
+            covariance = np.where(np.outer(free, free), np.nan, 0.0)
     tss = sample_weight @ (y - np.average(y, weights=sample_weight)) ** 2
+    if family is not None:  # the RSS of the proportions or counts
+        rss_y = float(sample_weight @ (y - design.value(theta, X)) ** 2)
+    else:
+        rss_y = rss
     fitted = _fitted(
         design,
         theta,
@@ -1112,14 +1321,61 @@ def _inference(design, X, y, sample_weight, result, options, estimator):
         aic=aic,
         aicc=aicc,
         bic=bic,
-        r2=1 - rss / tss if tss > 0 else np.nan,
+        r2=1 - rss_y / tss if tss > 0 else np.nan,
         n_iter=int(result.n_iter[0]),
         converged=status in GOOD,
         flat=False,
         train=(X, y, sample_weight),
+        **likelihood,
     )
+    if family is not None:
+        fitted["sigma"] = float(np.sqrt(fitted["dispersion"]))
+        if estimator.overdispersion == "none":
+            fitted["sigma"] = 1.0  # the dispersion is known
     fitted["warnings"] = found
     return fitted
+
+
+def _least_squares_fit(rss, dof):
+    """The likelihood attributes of a least-squares fit (None where they are
+    a likelihood family's)."""
+    return {
+        "deviance": None,
+        "pearson_chi2": None,
+        "dispersion": rss / dof if dof > 0 else np.nan,
+        "log_likelihood": None,
+        "goodness_of_fit": None,
+    }
+
+
+def _likelihood_fit(family, design, theta, X, y, w, result, dof, k):
+    """A likelihood fit's deviance, Pearson statistic, dispersion and
+    goodness of fit, and its AIC, AICc and BIC from the log-likelihood."""
+    mu = design.value(theta, X)
+    deviance, pearson = float(result.rss[0]), float(result.pearson[0])
+    log_likelihood = family.log_likelihood(y, mu, w)
+    n = np.count_nonzero(w)
+    aic = -2 * log_likelihood + 2 * k
+    aicc = aic + 2 * k * (k + 1) / (n - k - 1) if n > k + 1 else np.inf
+    bic = -2 * log_likelihood + k * np.log(n)
+    return {
+        "deviance": deviance,
+        "pearson_chi2": pearson,
+        "dispersion": pearson / dof if dof > 0 else np.nan,
+        "log_likelihood": log_likelihood,
+        "goodness_of_fit": _family.goodness_of_fit(pearson, deviance, dof),
+    }, (float(aic), float(aicc), float(bic))
+
+
+def _no_information_message(family, y):
+    what = "responded" if family.name == "binomial" else "was counted"
+    return (
+        f"Every response is {y.flat[0]:g}: no subject {what} at any dose (or "
+        "every one did), so the data carry no dose-response information (as "
+        "perfect separation for a logistic regression). The curve reported "
+        "runs off towards the constant; its parameters mean nothing and their "
+        "standard errors are nan."
+    )
 
 
 def _name_list(names, at_most=6):
@@ -1189,6 +1445,7 @@ def _flat_fit(design, X, y, sample_weight, options):
         converged=True,
         flat=True,
         train=(X, y, sample_weight),
+        **_least_squares_fit(0.0, n - k),
     )
     fitted["warnings"] = [
         (
@@ -1202,9 +1459,22 @@ def _flat_fit(design, X, y, sample_weight, options):
 
 def _selection_key(fit):
     """Smallest AICc; AIC breaks ties where AICc is undefined (n <= k + 2,
-    +inf). An exact fit (RSS 0) has an AICc of -inf and comes first."""
+    +inf). An exact fit (RSS 0) has an AICc of -inf and comes first. A
+    likelihood fit (binomial, Poisson) by the smallest AIC (as drc's
+    ``mselect``: its rows are groups of subjects, not the sample size AICc's
+    correction assumes)."""
+    if fit.get("log_likelihood") is not None:
+        return (fit["aic"], fit["aic"])
     aicc = fit["aicc"] if not np.isnan(fit["aicc"]) else np.inf
     return (aicc, fit["aic"])
+
+
+def _deltas(values):
+    """Each value minus the smallest (nan where either is not finite)."""
+    best = min(values)
+    return [
+        float(v - best) if np.isfinite([v, best]).all() else np.nan for v in values
+    ]
 
 
 def _comparison(fits):
@@ -1214,6 +1484,8 @@ def _comparison(fits):
         # the free parameters, those AICc charges for (dof = n - free)
         "n_params": [np.count_nonzero(f["train"][2]) - f["dof"] for f in fits],
         "rss": [float(f["rss"]) for f in fits],
+        "aic": [float(f["aic"]) for f in fits],
+        "delta_aic": _deltas([f["aic"] for f in fits]),
         "aicc": [float(f["aicc"]) for f in fits],
         "delta_aicc": [
             float(f["aicc"] - best) if np.isfinite([f["aicc"], best]).all() else np.nan
