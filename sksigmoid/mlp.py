@@ -50,7 +50,7 @@ from sklearn.utils.validation import (
 )
 
 from ._activations import ACTIVATIONS, RELU_FAMILY, get_activation
-from ._init import INITIALIZERS, get_initializer, initial_weights, resolve_init
+from ._init import WEIGHT_INIT_NAMES, initial_parameters
 from ._network import Network, ParameterVector, running_statistics
 from ._numeric import log_sigmoid, log_softmax, sigmoid, softmax
 from ._optim import (
@@ -172,7 +172,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
             "array-like",
         ],
         "activation": [StrOptions(set(ACTIVATIONS)), tuple],
-        "weight_init": [StrOptions({"auto", *INITIALIZERS}), callable],
+        "weight_init": [StrOptions(set(WEIGHT_INIT_NAMES)), callable],
         "solver": [StrOptions({*STOCHASTIC_SOLVERS, "lbfgs"})],
         "alpha": [Interval(Real, 0, None, closed="left")],
         "batch_size": [
@@ -306,13 +306,14 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
 
     def _initialize(self, layer_sizes, dtype, rng):
         activation = get_activation(self.activation)
-        init = get_initializer(resolve_init(self.weight_init, activation.name))
+        coefs, intercepts = initial_parameters(
+            self.weight_init, activation.name, layer_sizes, rng, dtype
+        )
         params = ParameterVector(layer_sizes, self.batch_norm, dtype)
-        coefs = initial_weights(init, layer_sizes, rng, dtype)
         hidden = layer_sizes[1:-1] if self.batch_norm else []
         params.load(
             coefs,
-            [np.zeros(n) for n in layer_sizes[1:]],
+            intercepts,
             [np.ones(n) for n in hidden],
             [np.zeros(n) for n in hidden],
         )
@@ -914,9 +915,25 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
     weight_init : str or callable, default="auto"
         ``"auto"`` (Glorot uniform, or He uniform for the ReLU family),
         ``"glorot_uniform"``, ``"glorot_normal"``, ``"he_uniform"``,
-        ``"he_normal"``, ``"lecun_normal"``, ``"standard"``, or a callable
+        ``"he_normal"``, ``"lecun_normal"``, ``"standard"``, ``"orthogonal"``,
+        ``"critical"``, or a callable
         ``(fan_in, fan_out, random_state) -> ndarray (fan_in, fan_out)``.
-        Intercepts start at zero.
+        Intercepts start at zero, except under ``"critical"``.
+
+        ``"orthogonal"`` (Saxe et al. 2014): :math:`W_l = g\,Q_l` with
+        :math:`Q_l` a random (semi-)orthogonal matrix and, in the hidden
+        layers, a gain :math:`g = 1/f'(0)` (4 for the sigmoid, 6 for
+        hard_sigmoid, 1 for tanh, softsign, identity and user pairs) or He's
+        :math:`\sqrt 2` for the ReLU family; :math:`g = 1` in the output
+        layer. ``"critical"`` (tanh and sigmoid only): orthogonal
+        weights at the edge of chaos (Pennington et al. 2017) -- for tanh
+        :math:`W_l = Q_l`; for the sigmoid :math:`W_1 = 2Q_1`, :math:`b_1 = 0`,
+        :math:`W_l = 4Q_l` in the later hidden layers and :math:`2Q_L` in the
+        output layer, each with :math:`b_l = -\frac12 \mathbf 1^\top W_l`
+        (minus half its column sums), so that the network equals the critical
+        tanh network (its tanh twin) through :math:`\sigma(z) = \frac12 + \frac12\tanh(z/2)`
+        and the mean squared singular value of its hidden stack's Jacobian
+        stays near 1/4 at any depth. See :ref:`mlp_orthogonal_init`.
     solver : {"sgd", "momentum", "nesterov", "adam", "lbfgs"}, default="adam"
     alpha : float, default=1e-4
         L2 penalty :math:`\frac{\alpha}{2}\sum_l\|W_l\|_F^2` added to the mean
@@ -1214,6 +1231,12 @@ class DeepSigmoidMLPRegressor(RegressorMixin, _BaseDeepMLP):
     hidden_layer_sizes : int or tuple of int, default=(100,)
     activation : str or (callable, callable), default="sigmoid"
     weight_init : str or callable, default="auto"
+        As for :class:`DeepSigmoidMLP`: a per-layer rule, ``"orthogonal"``
+        (gain :math:`1/f'(0)` of the activation, or :math:`\sqrt 2` for the
+        ReLU family, in the hidden layers; 1 in the output layer) or ``"critical"`` (tanh and sigmoid: the edge of
+        chaos; for the sigmoid, :math:`W_1 = 2Q_1`, later layers
+        :math:`4Q_l`, the output :math:`2Q_L`, biases
+        :math:`-\frac12 \mathbf 1^\top W_l` after the first layer).
     solver : {"sgd", "momentum", "nesterov", "adam", "lbfgs"}, default="adam"
     alpha : float, default=1e-4
     batch_size : int or "auto", default="auto"

@@ -12,7 +12,10 @@ Two cells are unrolled over an input sequence :math:`x_1, \dots, x_T`:
       C_t = f_t \odot C_{t-1} + i_t \odot g_t, \qquad
       h_t = o_t \odot \phi(C_t),
 
-  with :math:`\phi = \tanh` in the canonical cell. The option
+  with :math:`\phi = \tanh` in the canonical cell (Gers, Schmidhuber &
+  Cummins, 2000). ``forget_gate=False`` gives the original cell of Hochreiter
+  & Schmidhuber (1997), :math:`C_t = C_{t-1} + i_t \odot g_t`, whose "constant
+  error carousel" passes :math:`C_{t-1}` on with weight exactly 1. The option
   ``cell_state_activation="sigmoid"`` gives the variant written in the seed,
   :math:`C_t = \sigma(f_t \odot C_{t-1} + i_t \odot g_t)`, which squashes the
   additive update and so multiplies the cell path by :math:`\sigma' \le 1/4`
@@ -27,6 +30,12 @@ one-step Jacobians :math:`J_t = \partial s_t / \partial s_{t-1}` from the end:
 
 which is reverse-mode differentiation carrying every output direction at once.
 
+For the RNN, :math:`\|J_t\|_2 = \|\mathrm{diag}(\phi'(z_t))\,U^\top\|_2 \le
+\gamma\,\sigma_{\max}(U)` with :math:`\gamma = \sup_z |\phi'(z)|`, hence the
+bound of Pascanu, Mikolov & Bengio (2013),
+:math:`\|\partial h_T/\partial h_k\|_2 \le (\gamma\,\sigma_{\max}(U))^{T-k}`:
+the gradient must vanish geometrically when :math:`\sigma_{\max}(U) < 1/\gamma`.
+
 Floating-point limits are handled, not left to numpy's RuntimeWarning: a state
 that overflows raises a :class:`FloatingPointError` naming the step, and the
 products :math:`G_k` are carried as a matrix of largest entry near 1 times a
@@ -38,6 +47,8 @@ from dataclasses import dataclass
 from numbers import Integral, Real
 
 import numpy as np
+from scipy.optimize import brentq
+from scipy.special import ndtr
 from sklearn.utils import Bunch, check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
@@ -50,6 +61,38 @@ __all__ = [
     "backpropagate_state_jacobians",
     "recurrent_gradient_flow",
 ]
+
+
+def _silu_max_slope():
+    r"""Largest :math:`\mathrm{silu}'(z) = \sigma(z)(1 + z(1 - \sigma(z)))`.
+
+    :math:`\mathrm{silu}''(z) = \sigma'(z)(2 - z \tanh(z/2))` vanishes where
+    :math:`z \tanh(z/2) = 2` (:math:`z \approx 2.3994`); the smallest value,
+    at :math:`-z`, is one minus the largest (:math:`f'(-z) = 1 - f'(z)`).
+    """
+    z = brentq(lambda z: z * np.tanh(z / 2) - 2, 1.0, 4.0, xtol=1e-15)
+    s = 1 / (1 + np.exp(-z))
+    return float(s * (1 + z * (1 - s)))
+
+
+#: :math:`\gamma = \sup_z |f'(z)|` of every activation of the shared table,
+#: the factor of Pascanu, Mikolov & Bengio's (2013) bound. GELU's
+#: :math:`\Phi(z) + z\varphi(z)` peaks at :math:`z = \sqrt 2` and its minimum,
+#: at :math:`-\sqrt 2`, is one minus that peak; softplus's :math:`\sigma(z)`
+#: approaches 1 without reaching it.
+MAX_SLOPE = {
+    "sigmoid": 0.25,
+    "tanh": 1.0,
+    "relu": 1.0,
+    "leaky_relu": 1.0,
+    "elu": 1.0,
+    "gelu": float(ndtr(np.sqrt(2)) + np.sqrt(2) * np.exp(-1) / np.sqrt(2 * np.pi)),
+    "silu": _silu_max_slope(),
+    "softplus": 1.0,
+    "softsign": 1.0,
+    "hard_sigmoid": 1 / 6,
+    "identity": 1.0,
+}
 
 
 def _apply(name, Z):
@@ -106,15 +149,18 @@ class RNNCell:
 
 @dataclass
 class LSTMCell:
-    r"""LSTM cell; weights of the four blocks stacked as ``[i, f, o, g]``.
+    r"""LSTM cell; weights of the blocks stacked as ``[i, f, o, g]``.
+
+    Without a forget gate the blocks are ``[i, o, g]``.
 
     Parameters
     ----------
-    W : ndarray of shape (input_size, 4 * hidden_size)
-        Input weights of the gates ``i, f, o`` and of the candidate ``g``.
-    U : ndarray of shape (hidden_size, 4 * hidden_size)
+    W : ndarray of shape (input_size, n_blocks * hidden_size)
+        Input weights of the gates ``i, f, o`` and of the candidate ``g``;
+        ``n_blocks`` is 4, or 3 without a forget gate.
+    U : ndarray of shape (hidden_size, n_blocks * hidden_size)
         Recurrent weights, same block order.
-    b : ndarray of shape (4 * hidden_size,)
+    b : ndarray of shape (n_blocks * hidden_size,)
         Biases (the forget gate's block holds the forget bias).
     activation : {"tanh", "sigmoid"}, default="tanh"
         :math:`\phi` of the candidate :math:`g_t` and of the output
@@ -122,6 +168,10 @@ class LSTMCell:
     cell_state_activation : {None, "sigmoid"}, default=None
         ``None`` is the canonical additive update; ``"sigmoid"`` wraps it,
         :math:`C_t = \sigma(f_t \odot C_{t-1} + i_t \odot g_t)`.
+    forget_gate : bool, default=True
+        ``True`` is the cell of Gers et al. (2000); ``False`` the original cell
+        of Hochreiter & Schmidhuber (1997), :math:`C_t = C_{t-1} + i_t \odot g_t`
+        (:math:`f_t \equiv 1`, and no ``f`` block in the weights).
     """
 
     W: np.ndarray
@@ -129,6 +179,7 @@ class LSTMCell:
     b: np.ndarray
     activation: str = "tanh"
     cell_state_activation: str | None = None
+    forget_gate: bool = True
 
     @property
     def hidden_size(self):
@@ -140,21 +191,40 @@ class LSTMCell:
         """Length of the state vector :math:`s_t = (h_t, C_t)`, i.e. :math:`2n`."""
         return 2 * self.hidden_size
 
+    @property
+    def blocks(self):
+        """Names of the weight blocks in order: ``"ifog"``, or ``"iog"``."""
+        return "ifog" if self.forget_gate else "iog"
+
     def step(self, x, state):
         """One step: the new state ``(h, C)`` and what its Jacobian needs."""
         n = self.hidden_size
         h_prev, C_prev = state[:n], state[n:]
         a = self.U.T @ h_prev + self.W.T @ x + self.b
-        gates = _apply("sigmoid", a[: 3 * n])
-        i, f, o = gates.reshape(3, n)
-        g = _apply(self.activation, a[3 * n :])
-        u = f * C_prev + i * g
+        gates = _apply("sigmoid", a[:-n])
+        g = _apply(self.activation, a[-n:])
+        if self.forget_gate:
+            i, f, o = gates.reshape(3, n)
+            u = f * C_prev + i * g
+        else:
+            (i, o), f = gates.reshape(2, n), np.ones(n)
+            u = C_prev + i * g
         C = _apply(self.cell_state_activation or "identity", u)
         phi_C = _apply(self.activation, C)
         cache = Bunch(
             a=a, gates=gates, i=i, f=f, o=o, g=g, u=u, C=C, phi_C=phi_C, C_prev=C_prev
         )
         return np.concatenate([o * phi_C, C]), cache
+
+    def cell_path_jacobian(self, c):
+        r"""Diagonal of :math:`\partial C_t/\partial C_{t-1}` at fixed :math:`h_{t-1}`.
+
+        :math:`c'_t \odot f_t`: the forget gate :math:`f_t` in the canonical
+        cell, exactly 1 without a forget gate (the constant error carousel),
+        times :math:`c'_t = \sigma'(u_t)` in the σ-wrapped variant.
+        """
+        dC_du = _slope(self.cell_state_activation or "identity", c.u, c.C)
+        return dC_du * c.f
 
     def state_jacobian(self, c):
         r"""One-step Jacobian :math:`\partial (h_t, C_t)/\partial (h_{t-1}, C_{t-1})`.
@@ -173,20 +243,24 @@ class LSTMCell:
             \frac{\partial h_t}{\partial \cdot} =
                 \mathrm{diag}(\phi(C_t)\sigma'_o)\frac{\partial a_o}{\partial \cdot}
                 + \mathrm{diag}(o_t \phi'(C_t)) \frac{\partial C_t}{\partial \cdot}.
+
+        Without a forget gate :math:`f_t \equiv 1` and the :math:`U_f` term is
+        absent.
         """
         n = self.hidden_size
-        U_i, U_f, U_o, U_g = (block.T for block in np.split(self.U, 4, axis=1))
-        di, df, do = _slope("sigmoid", c.a[: 3 * n], c.gates).reshape(3, n)
-        dg = _slope(self.activation, c.a[3 * n :], c.g)
+        blocks = np.split(self.U, len(self.blocks), axis=1)
+        U = {name: block.T for name, block in zip(self.blocks, blocks, strict=True)}
+        gate_slopes = _slope("sigmoid", c.a[:-n], c.gates).reshape(-1, n)
+        d = dict(zip(self.blocks[:-1], gate_slopes, strict=True))
+        dg = _slope(self.activation, c.a[-n:], c.g)
         dC_du = _slope(self.cell_state_activation or "identity", c.u, c.C)
-        dC_dh = dC_du[:, None] * (
-            (c.C_prev * df)[:, None] * U_f
-            + (c.g * di)[:, None] * U_i
-            + (c.i * dg)[:, None] * U_g
-        )
-        dC_dC = np.diag(dC_du * c.f)
+        terms = [(c.g * d["i"])[:, None] * U["i"], (c.i * dg)[:, None] * U["g"]]
+        if self.forget_gate:
+            terms.insert(0, (c.C_prev * d["f"])[:, None] * U["f"])
+        dC_dh = dC_du[:, None] * sum(terms)
+        dC_dC = np.diag(self.cell_path_jacobian(c))
         through_C = c.o * _slope(self.activation, c.C, c.phi_C)
-        dh_dh = (c.phi_C * do)[:, None] * U_o + through_C[:, None] * dC_dh
+        dh_dh = (c.phi_C * d["o"])[:, None] * U["o"] + through_C[:, None] * dC_dh
         dh_dC = through_C[:, None] * dC_dC
         return np.block([[dh_dh, dh_dC], [dC_dh, dC_dC]])
 
@@ -276,8 +350,14 @@ def _init_cell(
     forget_bias,
     weight_scale,
     cell_state_activation,
+    forget_gate,
     rng,
 ):
+    """A random cell; without a forget gate the ``f`` block is drawn, then dropped.
+
+    Drawing it keeps the random stream, hence the ``i, o, g`` weights and the
+    inputs, those of the forget-gate cell of the same seed.
+    """
     n_blocks = 4 if cell == "lstm" else 1
     W = rng.standard_normal((input_size, n_blocks * hidden_size)) / np.sqrt(input_size)
     U = rng.standard_normal((hidden_size, n_blocks * hidden_size))
@@ -285,6 +365,10 @@ def _init_cell(
     b = np.zeros(n_blocks * hidden_size)
     if cell == "rnn":
         return RNNCell(W, U, b, activation)
+    if not forget_gate:
+        keep = np.r_[0:hidden_size, 2 * hidden_size : 4 * hidden_size]
+        W, U, b = W[:, keep], U[:, keep], b[keep]
+        return LSTMCell(W, U, b, activation, cell_state_activation, forget_gate=False)
     b[hidden_size : 2 * hidden_size] = forget_bias
     return LSTMCell(W, U, b, activation, cell_state_activation)
 
@@ -299,6 +383,7 @@ def _init_cell(
         "input_size": [Interval(Integral, 1, None, closed="left")],
         "weight_scale": [Interval(Real, 0, None, closed="left")],
         "cell_state_activation": [None, StrOptions({"sigmoid"})],
+        "forget_gate": ["boolean"],
         "random_state": ["random_state"],
     },
     prefer_skip_nested_validation=True,
@@ -313,6 +398,7 @@ def recurrent_gradient_flow(
     input_size=8,
     weight_scale=1.0,
     cell_state_activation=None,
+    forget_gate=True,
     random_state=None,
 ):
     r"""How strongly the last state of a random recurrent cell depends on earlier ones.
@@ -331,12 +417,53 @@ def recurrent_gradient_flow(
     are blocks of the full state Jacobian :math:`\partial (h_T, C_T)/\partial
     (h_k, C_k)`: every path counts (perturbing :math:`h_k` holds :math:`C_k`
     fixed and vice versa), not only the cell's own "carousel"
-    :math:`\prod_t f_t`.
+    :math:`\prod_t f_t`, which is reported beside them as ``direct_path_norm``.
+
+    For the RNN the result also holds the bound of Pascanu, Mikolov & Bengio
+    (2013). Each one-step Jacobian is :math:`\mathrm{diag}(\phi'(z_t))\,U^\top`,
+    so with :math:`\gamma = \sup_z |\phi'(z)|`
+
+    .. math::
+        \left\| \frac{\partial h_T}{\partial h_k} \right\|_2
+        \le \prod_{t=k+1}^{T} \|\mathrm{diag}(\phi'(z_t))\|_2 \|U\|_2
+        \le \bigl(\gamma\,\sigma_{\max}(U)\bigr)^{T-k},
+
+    whatever the inputs and biases: when :math:`\sigma_{\max}(U) < 1/\gamma`
+    the gradient must vanish geometrically. The condition is sufficient, not
+    necessary: above the threshold the bound says nothing (the tanh RNN of
+    ``weight_scale=1`` has :math:`\gamma\sigma_{\max} \approx 2` and its norm
+    still vanishes). :math:`\gamma` is :math:`1/4` for the
+    sigmoid, :math:`1/6` for the hard sigmoid, :math:`1.0998` for SiLU,
+    :math:`1.1289` for GELU and 1 for tanh, softsign, softplus (a supremum
+    not reached), ReLU, leaky ReLU, ELU and the identity
+    (``sksigmoid.recurrent.MAX_SLOPE``).
+
+    The bound does not carry over to the LSTM, whose bound fields are
+    ``None``: its one-step Jacobian contains the block
+    :math:`\partial C_t/\partial C_{t-1} = \mathrm{diag}(c'_t f_t)`, which
+    involves neither :math:`U` nor :math:`\phi'`, and a matrix's norm is at
+    least any block's, so :math:`\|J_t\|_2 \ge \max_j c'_{t,j} f_{t,j}`
+    whatever :math:`U` — in the canonical cell the largest forget gate, close
+    to 1 with a positive forget bias and exactly 1 without a forget gate. No
+    bound :math:`(\gamma\,\sigma_{\max}(U))^{T-k}` holds; the cell path
+    escapes it by design. What that path itself carries is ``direct_path_norm``,
+
+    .. math::
+        \Bigl\| \prod_{t=k+1}^{T} \mathrm{diag}(c'_t f_t) \Bigr\|_2
+        = \max_j \prod_{t=k+1}^{T} c'_{t,j} f_{t,j},
+
+    the product of the cell-to-cell Jacobians at fixed :math:`h`
+    (:math:`c'_t \equiv 1` in the canonical cell): :math:`\max_j \prod_t
+    f_{t,j}` with a forget gate, exactly 1 for every :math:`k` without one —
+    the constant error carousel. ``cell_norm`` adds every path through
+    :math:`h` (the gates' feedback), which can shrink or amplify it.
 
     Weights are drawn as :math:`W \sim \mathcal N(0, 1/d)` (inputs of
     dimension :math:`d`) and :math:`U \sim \mathcal N(0, s^2/n)`, so that the
     recurrent matrix of each block has spectral radius close to the
-    ``weight_scale`` :math:`s`; biases are 0 except the LSTM forget gate's.
+    ``weight_scale`` :math:`s` (and largest singular value
+    :math:`\sigma_{\max}(U)`, which the bound uses, close to :math:`2s`);
+    biases are 0 except the LSTM forget gate's.
 
     Parameters
     ----------
@@ -350,7 +477,8 @@ def recurrent_gradient_flow(
     n_steps : int, default=100
         Sequence length :math:`T`.
     forget_bias : float, default=1.0
-        Initial bias of the LSTM's forget gate (ignored for the RNN).
+        Initial bias of the LSTM's forget gate; ignored for the RNN and for the
+        LSTM without a forget gate.
     input_size : int, default=8
         Dimension :math:`d` of the inputs.
     weight_scale : float, default=1.0
@@ -358,6 +486,15 @@ def recurrent_gradient_flow(
     cell_state_activation : {None, "sigmoid"}, default=None
         ``"sigmoid"`` uses :math:`C_t = \sigma(f_t \odot C_{t-1} + i_t \odot g_t)`
         instead of the canonical additive update (LSTM only).
+    forget_gate : bool, default=True
+        ``True``: the LSTM of Gers et al. (2000),
+        :math:`C_t = f_t \odot C_{t-1} + i_t \odot g_t`. ``False``: the cell of
+        Hochreiter & Schmidhuber (1997) without forget gate,
+        :math:`C_t = C_{t-1} + i_t \odot g_t`, whose cell path has Jacobian
+        exactly :math:`I` at fixed :math:`h`. Its ``i, o, g`` weights and its
+        inputs are those of the forget-gate cell of the same ``random_state``
+        (the ``f`` block is drawn and dropped), so the two compare like for
+        like. LSTM only.
     random_state : int, RandomState instance or None, default=None
         Seeds the weights and the input sequence.
 
@@ -374,6 +511,22 @@ def recurrent_gradient_flow(
             :math:`\|\partial h_T/\partial h_k\|_2`.
         cell_norm : ndarray of shape (n_steps + 1,) or None
             :math:`\|\partial C_T/\partial C_k\|_2` (LSTM), else ``None``.
+        direct_path_norm : ndarray of shape (n_steps + 1,) or None
+            :math:`\max_j \prod_{t=k+1}^T c'_{t,j} f_{t,j}`, the norm of the
+            cell path alone, aligned with ``cell_norm`` (LSTM), else ``None``.
+        recurrent_spectral_norm : float or None
+            :math:`\sigma_{\max}(U)` (RNN), else ``None``.
+        gamma : float or None
+            :math:`\gamma = \sup_z |\phi'(z)|` (RNN), else ``None``.
+        vanishing_bound : float or None
+            :math:`1/\gamma`, the spectral norm of :math:`U` below which the
+            gradient must vanish (RNN), else ``None``.
+        bound : ndarray of shape (n_steps + 1,) or None
+            :math:`(\gamma\,\sigma_{\max}(U))^{T-k}`, aligned with
+            ``hidden_norm``, which never exceeds it (RNN), else ``None``;
+            ``inf`` / 0 beyond the float64 range.
+        vanishing_guaranteed : bool or None
+            Whether :math:`\gamma\,\sigma_{\max}(U) < 1` (RNN), else ``None``.
         model : RNNCell or LSTMCell
             The random cell.
         inputs : ndarray of shape (n_steps, input_size)
@@ -387,6 +540,11 @@ def recurrent_gradient_flow(
     >>> rnn = recurrent_gradient_flow("rnn", activation="sigmoid", random_state=0)
     >>> bool(rnn.hidden_norm[0] < 1e-30)
     True
+    >>> bool(rnn.vanishing_guaranteed), bool((rnn.hidden_norm <= rnn.bound).all())
+    (True, True)
+    >>> carousel = recurrent_gradient_flow("lstm", forget_gate=False, random_state=0)
+    >>> float(carousel.direct_path_norm.min()), float(carousel.direct_path_norm.max())
+    (1.0, 1.0)
     """
     rng = check_random_state(random_state)
     model = _init_cell(
@@ -397,22 +555,66 @@ def recurrent_gradient_flow(
         forget_bias=float(forget_bias),
         weight_scale=float(weight_scale),
         cell_state_activation=cell_state_activation,
+        forget_gate=bool(forget_gate),
         rng=rng,
     )
     inputs = rng.standard_normal((n_steps, input_size))
     states, caches = run_cell(model, inputs, np.zeros(model.state_size))
     M, exponents = _scaled_products(model, caches)
     n = hidden_size
-    cell_norm = _spectral_norms(M[:, n:, n:], exponents) if cell == "lstm" else None
-    return Bunch(
+    lag = n_steps - np.arange(n_steps + 1)
+    result = Bunch(
         step=np.arange(n_steps + 1),
-        lag=n_steps - np.arange(n_steps + 1),
+        lag=lag,
         hidden_norm=_spectral_norms(M[:, :n, :n], exponents),
-        cell_norm=cell_norm,
+        cell_norm=None,
+        direct_path_norm=None,
+        recurrent_spectral_norm=None,
+        gamma=None,
+        vanishing_bound=None,
+        bound=None,
+        vanishing_guaranteed=None,
         model=model,
         inputs=inputs,
         states=states,
     )
+    if cell == "lstm":
+        result.cell_norm = _spectral_norms(M[:, n:, n:], exponents)
+        result.direct_path_norm = _direct_path_norms(model, caches)
+    else:
+        result.update(_pascanu_bound(model, lag))
+    return result
+
+
+def _pascanu_bound(model, lag):
+    r"""Pascanu et al.'s bound :math:`(\gamma\,\sigma_{\max}(U))^{T-k}` of an RNN."""
+    sigma_max = float(np.linalg.norm(model.U, ord=2))
+    gamma = MAX_SLOPE[model.activation]
+    rate = gamma * sigma_max
+    with np.errstate(over="ignore", under="ignore"):
+        bound = np.power(rate, lag.astype(float))
+    return {
+        "recurrent_spectral_norm": sigma_max,
+        "gamma": gamma,
+        "vanishing_bound": 1 / gamma,
+        "bound": bound,
+        "vanishing_guaranteed": bool(rate < 1),
+    }
+
+
+def _direct_path_norms(model, caches):
+    r""":math:`\max_j |\prod_{t=k+1}^T (c'_t f_t)_j|` for every :math:`k`.
+
+    The spectral norm of the product of the diagonal cell-to-cell Jacobians
+    :math:`\partial C_t/\partial C_{t-1}` at fixed :math:`h_{t-1}`; 1 at
+    :math:`k = T` (the empty product), exactly 1 everywhere without a forget
+    gate in the canonical cell.
+    """
+    diagonals = np.array([model.cell_path_jacobian(cache) for cache in caches])
+    products = np.ones((len(caches) + 1, model.hidden_size))
+    with np.errstate(under="ignore"):
+        products[:-1] = np.cumprod(diagonals[::-1], axis=0)[::-1]
+    return np.max(np.abs(products), axis=1)
 
 
 def _spectral_norms(mantissas, exponents):

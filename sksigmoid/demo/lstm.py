@@ -12,6 +12,7 @@ CELLS = {
     "LSTM, forget bias 0": {"cell": "lstm", "forget_bias": 0.0},
     "LSTM, forget bias 1": {"cell": "lstm", "forget_bias": 1.0},
     "LSTM, forget bias 3": {"cell": "lstm", "forget_bias": 3.0},
+    "LSTM, no forget gate": {"cell": "lstm", "forget_gate": False},
     "seed's σ-wrapped C_t": {"cell": "lstm", "cell_state_activation": "sigmoid"},
 }
 LAGS = (1, 10, 50, 100)
@@ -42,6 +43,33 @@ def norms_table(results, lags=LAGS):
     return rows
 
 
+def bound_lines(results):
+    """Pascanu et al.'s bound beside the RNNs' norms, and the LSTMs' cell path.
+
+    One line per RNN: the bound (γ·σ_max(U))^T against the measured
+    ‖∂h_T/∂h_0‖₂; one line setting the direct cell path max_j ∏_t f_tj beside
+    the full ‖∂C_T/∂C_0‖₂, for the LSTM without and with a forget gate
+    (forget bias 1).
+    """
+    lines = []
+    for label, result in results.items():
+        if result.bound is None:
+            continue
+        verdict = "must vanish" if result.vanishing_guaranteed else "says nothing"
+        lines.append(
+            f"{label}: bound ({result.gamma:g} × {result.recurrent_spectral_norm:.2f})"
+            f"^{result.lag[0]} = {result.bound[0]:.1e} ≥ measured "
+            f"{result.hidden_norm[0]:.1e}: {verdict}"
+        )
+    pairs = ", ".join(
+        f"{label.removeprefix('LSTM, ')} {results[label].direct_path_norm[0]:.2g}"
+        f" vs {results[label].cell_norm[0]:.2g}"
+        for label in ("LSTM, no forget gate", "LSTM, forget bias 1")
+    )
+    lines.append(f"‖∂C_T/∂C_0‖₂ of the cell path alone vs in full: {pairs}")
+    return lines
+
+
 def plot_gradient_flow(results, ax):
     """Norms against the lag T − k on a log axis (solid: h, dashed: C)."""
     for label, result in results.items():
@@ -59,6 +87,9 @@ def run(plots_dir=None):
     print("Spectral norm of the Jacobian of the last state with respect to the")
     print("state k steps back (32 units, random weights and inputs, seed 0):")
     table(norms_table(results), ("cell", "state", *(f"T-{lag}" for lag in LAGS)))
+    print("Pascanu et al.'s bound (γ·σ_max(U))^T; the LSTM's carousel:")
+    for line in bound_lines(results):
+        print(f"  {line}")
     if plots_dir is not None:
         import matplotlib.pyplot as plt
 
