@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from sksigmoid import SigmoidGrowthRegressor
-from sksigmoid.datasets import load_puromycin, load_rat42, load_rat43
+from sksigmoid.datasets import load_bioassay, load_puromycin, load_rat42, load_rat43
 
 
 @pytest.mark.parametrize(
@@ -24,7 +24,9 @@ def test_loaders_return_sklearn_bunches(loader, n_samples, feature, target):
     assert "frame" not in data
 
 
-@pytest.mark.parametrize("loader", [load_rat42, load_rat43, load_puromycin])
+@pytest.mark.parametrize(
+    "loader", [load_rat42, load_rat43, load_puromycin, load_bioassay]
+)
 def test_as_frame(loader):
     pytest.importorskip("pandas")
     data = loader(as_frame=True)
@@ -52,3 +54,22 @@ def test_puromycin_states_and_michaelis_menten_reference_fit():
     assert reg.sigma_ == pytest.approx(10.93, abs=5e-3)
     with pytest.raises(ValueError, match="state must be"):
         load_puromycin(state="both")
+
+
+def test_bioassay_counts_and_the_simulated_truth_inside_the_intervals():
+    data = load_bioassay()
+    np.testing.assert_array_equal(data.data[:, 0], [0, 1, 2, 4, 8, 16, 32])
+    np.testing.assert_array_equal(data.target, data.dead / data.exposed)
+    assert data.exposed.tolist() == [50] * 7
+    assert "simulated" in data.DESCR.lower()
+    frame = load_bioassay(as_frame=True).frame
+    assert frame["dead"].tolist() == data.dead.astype(int).tolist()
+    fit = SigmoidGrowthRegressor(
+        "probit", x_scale="log", family="binomial", fixed={"top": 1}
+    ).fit(data.data, data.target, sample_weight=data.exposed)
+    # drawn with LD50 = 6 mg/L, slope 1.6 per ln unit, natural mortality 0.05
+    ld50 = fit.effective_dose(50, level=0.95, method="fieller")
+    assert ld50.ci_lower < 6.0 < ld50.ci_upper
+    for name, true in (("rate", 1.6), ("bottom", 0.05)):
+        low, high = fit.conf_int()[name]
+        assert low < true < high

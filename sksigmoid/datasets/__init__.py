@@ -1,4 +1,4 @@
-"""Small real data sets for sigmoidal curves, with provenance and licence.
+"""Small data sets for sigmoidal curves, with provenance and licence.
 
 Each loader returns a :class:`sklearn.utils.Bunch` like scikit-learn's:
 ``data`` (n_samples, 1), ``target``, ``feature_names``, ``target_names``,
@@ -12,7 +12,7 @@ from importlib import resources
 import numpy as np
 from sklearn.utils import Bunch
 
-__all__ = ["load_rat42", "load_rat43", "load_puromycin"]
+__all__ = ["load_rat42", "load_rat43", "load_puromycin", "load_bioassay"]
 
 
 def _read(name):
@@ -104,3 +104,34 @@ def load_puromycin(*, state="treated", as_frame=False):
     rows, descr = _read("puromycin")
     rows = [r for r in rows if state in ("all", r["state"])]
     return _bunch(rows, descr, "concentration", "rate", as_frame, extra=("state",))
+
+
+def load_bioassay(*, as_frame=False):
+    """A quantal bioassay: insects dead out of 50 at seven concentrations.
+
+    *Simulated* (see ``DESCR``): a probit dose-response with 5 % natural
+    mortality in the controls, for LD50 estimation by maximum likelihood
+    (``SigmoidGrowthRegressor(..., x_scale="log", family="binomial")``).
+
+    Parameters
+    ----------
+    as_frame : bool, default=False
+
+    Returns
+    -------
+    sklearn.utils.Bunch
+        ``data`` the concentration (mg/L, 0 for the controls), ``target``
+        the proportion dead, ``exposed`` the insects per concentration (the
+        ``sample_weight`` of a binomial fit) and ``dead`` their count.
+    """
+    rows, descr = _read("bioassay")
+    for row in rows:
+        row["proportion_dead"] = float(row["dead"]) / float(row["exposed"])
+    bunch = _bunch(
+        rows, descr, "concentration", "proportion_dead", as_frame, ("exposed", "dead")
+    )
+    bunch.exposed = np.array([float(r["exposed"]) for r in rows])
+    bunch.dead = np.array([float(r["dead"]) for r in rows])
+    if as_frame:
+        bunch.frame = bunch.frame.astype({"exposed": int, "dead": int})
+    return bunch

@@ -16,6 +16,7 @@ SECTIONS = [
     "diagnostics",
     "lstm",
     "growth",
+    "quantal",
 ]
 
 # Seconds each section takes on a 2-core machine (the table of contents).
@@ -25,6 +26,7 @@ TYPICAL_SECONDS = {
     "diagnostics": 4,
     "lstm": 0.5,
     "growth": 1,
+    "quantal": 1,
 }
 
 

@@ -55,7 +55,9 @@ class Family:
         with np.errstate(all="ignore"):
             if self.name == "binomial":
                 d = 2 * (
-                    xlogy(y, y) - xlogy(y, mu) + xlogy(1 - y, 1 - y)
+                    xlogy(y, y)
+                    - xlogy(y, mu)
+                    + xlogy(1 - y, 1 - y)
                     - xlogy(1 - y, 1 - mu)
                 )
                 valid = (mu >= 0) & (mu <= 1)
@@ -74,8 +76,11 @@ class Family:
             if self.name == "binomial":
                 k = w * y
                 terms = (
-                    gammaln(w + 1) - gammaln(k + 1) - gammaln(w - k + 1)
-                    + xlogy(k, mu) + xlogy(w - k, 1 - mu)
+                    gammaln(w + 1)
+                    - gammaln(k + 1)
+                    - gammaln(w - k + 1)
+                    + xlogy(k, mu)
+                    + xlogy(w - k, 1 - mu)
                 )
             else:
                 terms = w * (xlogy(y, mu) - mu - gammaln(y + 1))

@@ -124,9 +124,7 @@ class Units:
         """The same units with y neither shifted nor scaled (a likelihood fit:
         the variance of a proportion or a count is a function of its mean)."""
         n = self.y_scale.shape[0]
-        return Units(
-            self.t_centre, self.t_scale, np.zeros(n), np.ones(n), self.w_scale
-        )
+        return Units(self.t_centre, self.t_scale, np.zeros(n), np.ones(n), self.w_scale)
 
     # ---------------------------------------------------------------- data
     def t(self, t):

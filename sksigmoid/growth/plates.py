@@ -18,7 +18,7 @@ from sklearn.utils import check_array
 from sklearn.utils._param_validation import Interval, StrOptions, validate_params
 
 from ..utils._optional import import_pandas
-from . import _engine
+from . import _engine, _family
 from ._common import (
     check_option_names,
     check_weights,
@@ -105,7 +105,19 @@ def _check_x(x, n_points, curve_model, x_scale):
 class _Plate:
     """The validated input of :func:`fit_curves`."""
 
-    def __init__(self, x, Y, model, x_scale, fixed, bounds, p0, sample_weight):
+    def __init__(
+        self,
+        x,
+        Y,
+        model,
+        x_scale,
+        fixed,
+        bounds,
+        p0,
+        sample_weight,
+        family="gaussian",
+        overdispersion="none",
+    ):
         self.model = _curve_model(model)
         self.design = AxisDesign(model, x_scale)
         names = self.model.param_names
@@ -114,6 +126,17 @@ class _Plate:
         self.W = check_weights(sample_weight, self.Y.shape)
         n_curves = self.Y.shape[1]
         check_option_names(fixed, p0, bounds, names)
+        self.family = _family.FAMILIES.get(family)
+        self.overdispersion = overdispersion
+        if self.family is not None:
+            self._check_family_data()
+            if fixed is None:
+                fixed = _family.default_fixed(self.family, names)
+            bounds = _within(_family.asymptote_bounds(self.family, names), bounds)
+        elif overdispersion != "none":
+            raise ValueError(
+                'overdispersion="scale" applies to family="binomial" or "poisson".'
+            )
         self.options = fit_options(
             list(names), self.model.default_bounds, fixed, p0, bounds, n_curves
         )
@@ -125,6 +148,31 @@ class _Plate:
                 f"Model {self.model.name!r} has {n_free} free parameters and "
                 f"needs at least {n_free + 1} points; x has {self.Y.shape[0]}."
             )
+
+    def _check_family_data(self):
+        """Each read as :func:`._family.check_data` wants it (missing reads,
+        NaN, aside)."""
+        seen = np.isfinite(self.Y)
+        y, w = self.Y[seen], np.broadcast_to(self.W, self.Y.shape)[seen]
+        _family.check_data(self.family, y, w)
+        if (
+            self.family.name == "poisson"
+            and self.overdispersion == "none"
+            and not _family.is_integer_valued(y)
+        ):
+            raise ValueError(
+                'family="poisson" needs integer counts; got non-integer values '
+                '(overdispersion="scale" fits them by quasi-Poisson).'
+            )
+
+
+def _within(family_bounds, bounds):
+    """The user's bounds narrowed to a family's range of the asymptotes."""
+    merged = dict(family_bounds)
+    for name, pair in (bounds or {}).items():
+        lo, hi = merged.get(name, (-np.inf, np.inf))
+        merged[name] = (max(lo, pair[0]), min(hi, pair[1])) if name in merged else pair
+    return merged
 
 
 def starting_values(
@@ -188,14 +236,32 @@ def _aicc(Y, W, rss, n_free):
     return information_criteria(rss, positive.sum(axis=0), n_free, log_w)[1]
 
 
-def _no_growth(tss, rss, n_obs, n_free, alpha):
+def _null_deviance(Y, W, family):
+    r"""The deviance of a constant mean :math:`\bar y_w` per curve (a
+    likelihood fit's TSS), and the size of its terms."""
+    w = np.where(np.isfinite(Y), W, 0.0)
+    y = np.where(w > 0, Y, 0.0)
+    with np.errstate(all="ignore"):
+        mean = (w * y).sum(axis=0) / w.sum(axis=0)
+        d = np.where(w > 0, w * family.unit_deviance(y, mean), 0.0)
+    return d.sum(axis=0), (w * family.magnitude(y)).sum(axis=0)
+
+
+def _no_growth(tss, rss, n_obs, n_free, alpha, likelihood=False):
     r"""Whether the curve explains no more than a constant (F-test at ``alpha``).
 
     .. math::
         F = \frac{(\mathrm{TSS} - \mathrm{RSS}) / (q - 1)}{\mathrm{RSS} / (n - q)}
 
+    With ``likelihood`` (a binomial or Poisson fit, ``tss`` the null deviance
+    and ``rss`` the deviance): the likelihood-ratio test, :math:`D_0 - D`
+    against :math:`\chi^2_{q - 1}`.
     """
     df1 = max(n_free - 1, 1)
+    if likelihood:
+        with np.errstate(all="ignore"):
+            lr = np.nan_to_num(tss - rss, nan=0.0, posinf=np.inf)
+            return stats.chi2.sf(np.maximum(lr, 0.0), df1) > alpha
     df2 = n_obs - n_free
     with np.errstate(all="ignore"):
         F = ((tss - rss) / df1) / (rss / df2)
@@ -222,6 +288,8 @@ def _no_growth(tss, rss, n_obs, n_free, alpha):
         "chunk_size": [Interval(Integral, 1, None, closed="left"), None],
         "shared": [list, tuple, None],
         "progress": [callable, None],
+        "family": [StrOptions({"gaussian", "binomial", "poisson"})],
+        "overdispersion": [StrOptions({"none", "scale"})],
     },
     prefer_skip_nested_validation=True,
 )
@@ -242,6 +310,8 @@ def fit_curves(
     chunk_size=None,
     shared=None,
     progress=None,
+    family="gaussian",
+    overdispersion="none",
 ):
     r"""Fit one sigmoid curve to every column of ``Y`` at once.
 
@@ -310,6 +380,20 @@ def fit_curves(
         bar on a screen of a million curves; a function has no
         ``set_callbacks``, so this is its equivalent of the regressor's
         callbacks). A global fit (``shared``) is one task: called once.
+    family : {"gaussian", "binomial", "poisson"}, default="gaussian"
+        As :class:`SigmoidGrowthRegressor`'s: ``"binomial"`` for plates of
+        quantal data (``Y`` the proportions responding, ``sample_weight`` the
+        subjects per read; asymptotes fixed at 0 and 1 unless ``fixed`` is
+        given), ``"poisson"`` for counts; fitted by maximum likelihood. The
+        table then reports, instead of ``rss``, ``sigma`` and ``aicc``:
+        ``deviance``, ``pearson_chi2``, ``dispersion`` (:math:`X^2/(n - q)`),
+        ``aic`` (from the log-likelihood), and ``r2`` is the deviance's
+        :math:`1 - D/D_0` against a constant proportion or mean; a curve is
+        ``"flat"`` when the likelihood-ratio test against that constant has a
+        p-value above ``flat_alpha``. Not with ``shared``.
+    overdispersion : {"none", "scale"}, default="none"
+        ``"scale"``: standard errors times :math:`\sqrt{\hat\phi}`, the
+        Pearson dispersion (quasi-likelihood).
 
     Returns
     -------
@@ -380,8 +464,15 @@ def fit_curves(
     2  2.0   0.5   12.0    fit
     """
     pd = import_pandas("fit_curves")
-    plate = _Plate(x, Y, model, x_scale, fixed, bounds, p0, sample_weight)
+    plate = _Plate(
+        x, Y, model, x_scale, fixed, bounds, p0, sample_weight, family, overdispersion
+    )
     if shared is not None:
+        if plate.family is not None:
+            raise ValueError(
+                "A global fit (shared=...) is by least squares: family must be "
+                f"'gaussian'; got {family!r}."
+            )
         table = _fit_plate_globally(plate, shared, max_nfev, tol, derived, x_scale, pd)
         if progress is not None:
             progress(plate.Y.shape[1], plate.Y.shape[1])
@@ -396,9 +487,15 @@ def fit_curves(
         parts.append(_fit_chunk(plate, chunk, max_nfev, tol, flat_alpha))
         if progress is not None:
             progress(min(start + chunk_size, n_curves), n_curves)
-    fit = {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+    fit = {
+        key: None if parts[0][key] is None else np.concatenate([p[key] for p in parts])
+        for key in parts[0]
+    }
     columns = _parameter_columns(plate, fit)
-    columns.update(_fit_statistics(plate, fit, flat_alpha))
+    if plate.family is None:
+        columns.update(_fit_statistics(plate, fit, flat_alpha))
+    else:
+        columns.update(_likelihood_statistics(plate, fit, flat_alpha))
     if derived:
         columns.update(_derived_columns(plate.model, fit, x_scale, columns["status"]))
     columns["status"] = pd.Categorical(columns.pop("status"), categories=STATUSES)
@@ -418,18 +515,26 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
     n_free = options.n_free
     observed = np.isfinite(Y) & (W > 0)
     n_obs = observed.sum(axis=0)
-    tss, size = _total_sum_of_squares(Y, W)
-    constant = tss <= (64 * np.finfo(float).eps) ** 2 * size
+    family = plate.family
+    if family is None:
+        tss, size = _total_sum_of_squares(Y, W)
+        constant = tss <= (64 * np.finfo(float).eps) ** 2 * size
+    else:  # the null deviance; a constant response carries no information
+        tss, size = _null_deviance(Y, W, family)
+        constant = tss <= 64 * np.finfo(float).eps * size
     fittable = (n_obs > n_free) & ~constant
+    likelihood = family is not None
 
     def no_growth(rss, rows):
-        return _no_growth(tss[rows], rss, n_obs[rows], n_free, flat_alpha)
+        return _no_growth(tss[rows], rss, n_obs[rows], n_free, flat_alpha, likelihood)
 
     common = {
         "tol": tol,
         "max_nfev": max_nfev,
         "curve_done": no_growth,
         "check_at": _FLAT_CHECK,
+        "family": family,
+        "dispersion": plate.overdispersion,
     }
     options = options.of_curves(chunk)
     first = fit(
@@ -464,6 +569,11 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
         "cov": result.covariance,
         "singular": result.singular & result.started,
         "rss": np.where(result.started, result.rss, np.nan),
+        "pearson": (
+            None
+            if result.pearson is None
+            else np.where(result.started, result.pearson, np.nan)
+        ),
         "n_iter": result.n_iter,
         "converged": np.isin(result.status, GOOD),
         "started": result.started,
@@ -484,7 +594,11 @@ def _merge(first, second, curves, rows):
         "n_iter",
         "status",
         "started",
+        "pearson",
     ):
+        if getattr(first, key) is None:  # least squares has no Pearson statistic
+            merged[key] = None
+            continue
         merged[key] = getattr(first, key).copy()
         merged[key][curves] = getattr(second, key)[rows]
     return type(first)(**merged, n_free=first.n_free)
@@ -517,6 +631,37 @@ def _fit_statistics(plate, fit, flat_alpha):
             "sigma": sigma,
             "r2": np.where(tss > 0, 1 - rss / tss, np.nan),
             "aicc": _aicc(plate.Y, plate.W, rss, n_free),
+            "n_obs": n_obs,
+            "n_iter": fit["n_iter"],
+            "status": np.where(flat, "flat", np.where(good, "fit", "failed")),
+        }
+
+
+def _likelihood_statistics(plate, fit, flat_alpha):
+    """deviance, Pearson's statistic, dispersion, r2, aic, n_obs, n_iter and
+    the status of every curve of a binomial or Poisson plate."""
+    family, n_free = plate.family, plate.options.n_free
+    deviance, null, n_obs = fit["rss"], fit["tss"], fit["n_obs"]
+    flat = fit["constant"] | _no_growth(null, deviance, n_obs, n_free, flat_alpha, True)
+    flat &= n_obs > n_free
+    good = fit["converged"] & ~fit["singular"] & fit["started"]
+    seen = np.isfinite(plate.Y) & (plate.W > 0)
+    Y, W = np.where(seen, plate.Y, 0.0), np.where(seen, plate.W, 0.0)
+    with np.errstate(all="ignore"):
+        mean = plate.design.values(fit["params"], plate.x).T
+        log_likelihood = np.array(
+            [
+                family.log_likelihood(Y[:, c], mean[:, c], W[:, c])
+                for c in range(Y.shape[1])
+            ]
+        )
+        dof = n_obs - n_free
+        return {
+            "deviance": deviance,
+            "pearson_chi2": fit["pearson"],
+            "dispersion": np.where(dof > 0, fit["pearson"] / dof, np.nan),
+            "r2": np.where(null > 0, 1 - deviance / null, np.nan),
+            "aic": np.where(fit["started"], -2 * log_likelihood + 2 * n_free, np.nan),
             "n_obs": n_obs,
             "n_iter": fit["n_iter"],
             "status": np.where(flat, "flat", np.where(good, "fit", "failed")),

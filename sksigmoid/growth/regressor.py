@@ -408,6 +408,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             candidates, X, y, lambda name: self._fit_model(name, X, y, sample_weight)
         )
         best = min(fits, key=_selection_key)
+        if best.get("deviance") is not None and not np.isfinite(best["deviance"]):
+            raise ValueError(_impossible_message(self, best))
         self.model_comparison_ = _comparison(fits) if self.model == "auto" else None
         for message, category in best.pop("warnings"):  # only the kept model's
             warnings.warn(message, category, stacklevel=3)
@@ -558,7 +560,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         ):
             raise ValueError(
                 'family="poisson" needs integer counts y; got non-integer values. '
-                'For a continuous mean-proportional response use overdispersion='
+                "For a continuous mean-proportional response use overdispersion="
                 '"scale" (quasi-Poisson).'
             )
 
@@ -586,7 +588,9 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         bounds = _family.asymptote_bounds(self._likelihood, design.names)
         for name, pair in (self.bounds or {}).items():
             lo, hi = bounds.get(name, (-np.inf, np.inf))
-            bounds[name] = (max(lo, pair[0]), min(hi, pair[1])) if name in bounds else pair
+            bounds[name] = (
+                (max(lo, pair[0]), min(hi, pair[1])) if name in bounds else pair
+            )
         return fit_options(
             design.names,
             design.model.default_bounds,
@@ -987,7 +991,9 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         if log_x or log_location:
             with np.errstate(over="ignore"):
                 lower, upper = np.exp(lower), np.exp(upper)
-        return Estimate(estimate.estimate, estimate.std_error, _scalar(lower), _scalar(upper))
+        return Estimate(
+            estimate.estimate, estimate.std_error, _scalar(lower), _scalar(upper)
+        )
 
     def potency_ratio(self, numerator, denominator, p=50, level=0.95, method="delta"):
         r"""Relative potency of two curves of a global fit:
@@ -1367,6 +1373,20 @@ def _likelihood_fit(family, design, theta, X, y, w, result, dof, k):
     }, (float(aic), float(aicc), float(bic))
 
 
+def _impossible_message(estimator, fit):
+    """Why no curve of the model can have produced the data."""
+    fixed = estimator._fixed(fit["model"])
+    return (
+        f"No {fit['model']!r} curve can have produced these "
+        f"{estimator.family} data: every candidate has an infinite deviance, "
+        "a response where the curve is held at an asymptote it cannot leave "
+        f"(fixed={fixed}); e.g. responders among the zero-dose controls "
+        "with bottom fixed at 0. Free that asymptote (for natural "
+        'mortality, Abbott\'s correction: fixed={"top": 1} with "4pl" or '
+        '"probit") or drop the impossible rows.'
+    )
+
+
 def _no_information_message(family, y):
     what = "responded" if family.name == "binomial" else "was counted"
     return (
@@ -1472,9 +1492,7 @@ def _selection_key(fit):
 def _deltas(values):
     """Each value minus the smallest (nan where either is not finite)."""
     best = min(values)
-    return [
-        float(v - best) if np.isfinite([v, best]).all() else np.nan for v in values
-    ]
+    return [float(v - best) if np.isfinite([v, best]).all() else np.nan for v in values]
 
 
 def _comparison(fits):

@@ -236,7 +236,7 @@ class GrowthCurveDisplay:
         y,
         *,
         level=0.95,
-        bands=("confidence", "prediction"),
+        bands=None,
         n_points=200,
         ax=None,
         line_kw=None,
@@ -254,7 +254,10 @@ class GrowthCurveDisplay:
             curve column for a global fit
         y : array-like of shape (n_samples,)
         level : float, default=0.95
-        bands : sequence of {"confidence", "prediction"}, default=both
+        bands : sequence of {"confidence", "prediction"}, default=None
+            None: both for a least-squares fit; the confidence band of the
+            mean only for a binomial or Poisson fit (whose new observations'
+            spread depends on their number of subjects).
         n_points : int, default=200
             Grid size; the grid spans the range of X (geometric for a log-x
             fit, where zero-dose controls are not drawn).
@@ -267,6 +270,9 @@ class GrowthCurveDisplay:
         """
         check_matplotlib_support(f"{cls.__name__}.from_estimator")
         check_is_fitted(estimator)
+        if bands is None:
+            least_squares = getattr(estimator, "family", "gaussian") == "gaussian"
+            bands = ("confidence", "prediction") if least_squares else ("confidence",)
         if getattr(estimator, "curve", None) is not None:
             return cls._from_global_fit(
                 estimator,
