@@ -4,8 +4,9 @@ r"""Gradient diagnostics of a deep network, as a scikit-learn transformer.
 network core (:class:`sksigmoid._network.Network`) over the data and reads,
 layer by layer, what that pass computed: the gradients
 :math:`\partial L/\partial W_l`, the back-propagated errors
-:math:`\delta_l = \partial L/\partial Z_l` and the activations. It never
-differentiates anything itself.
+:math:`\delta_l = \partial L/\partial Z_l` and the activations. The one
+derivative it forms itself is the Jacobian of the hidden stack at a few
+points, from that pass's pre-activations (:mod:`sksigmoid._isometry`).
 """
 
 import math
@@ -13,7 +14,7 @@ import threading
 import warnings
 from contextlib import contextmanager
 from copy import copy
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin, _fit_context, clone
@@ -32,6 +33,7 @@ from ._activations import (
     saturated_fraction,
     saturated_mask,
 )
+from ._isometry import isometric_value, jacobian_points, measure_isometry
 from ._network import Network, ParameterVector, running_statistics
 from .mlp import DeepSigmoidMLP, DeepSigmoidMLPRegressor
 
@@ -128,13 +130,15 @@ def activation_statistics(forward, activation_name, eps):
     return Bunch(mean=mean, std=std, saturation=saturation, dead_fraction=dead)
 
 
-def measure_gradients(network, params, X, Y, *, saturation_eps):
+def measure_gradients(network, params, X, Y, *, saturation_eps, jacobian_rows):
     r"""One forward and one backward pass of the mean unregularised loss, in norms.
 
     The forward pass is the training one (batch statistics for batch
     normalisation, the batch being all of ``X``) without dropout; the backward
     pass is the core's :meth:`~sksigmoid._network.Network.backward` with
-    :math:`\alpha = 0`.
+    :math:`\alpha = 0`. The hidden stack's Jacobians at ``jacobian_rows`` of
+    ``X`` are read off the same forward pass
+    (:func:`~sksigmoid._isometry.measure_isometry`).
 
     Returns
     -------
@@ -142,18 +146,23 @@ def measure_gradients(network, params, X, Y, *, saturation_eps):
         ``gradient_norms`` :math:`\|\partial L/\partial W_l\|_F`,
         ``bias_gradient_norms`` :math:`\|\partial L/\partial b_l\|_2`,
         ``delta_norms`` :math:`\|\partial L/\partial Z_l\|_F` (one per weight
-        layer), and the :func:`activation_statistics` of the hidden layers.
+        layer), the :func:`activation_statistics` of the hidden layers, and
+        ``isometry``.
     """
     running = running_statistics(params) if network.batch_norm else None
     with recorded_floating_point_errors() as errors:
         forward = network.forward(params, X, training=True, running=running)
         stats = activation_statistics(forward, network.activation.name, saturation_eps)
         backward = network.backward(params, forward, Y)
+    # handles its own floating-point limits; the backward pass left the
+    # forward's pre-activations as they were
+    isometry = measure_isometry(network, params, forward, jacobian_rows)
     measured = Bunch(
         gradient_norms=_norms(backward.grads.coefs),
         bias_gradient_norms=_norms(backward.grads.intercepts),
         delta_norms=_norms(backward.deltas),
         overflow=None,
+        isometry=isometry,
         **stats,
     )
     finite = all(np.isfinite(measured[name]).all() for name in _MEASURED_STATISTICS)
@@ -389,11 +398,58 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
       or the pass overflowed (``overflow_``, with a warning).
     * "saturated", "dead units": some hidden layer above
       ``saturation_threshold``, ``dead_threshold``.
+    * "isometric": the singular values :math:`s` of the hidden stack's
+      input-output Jacobian (below) sit at the activation's isometric value
+      :math:`v`: :math:`v/c \le` ``jacobian_mean_squared_singular_value_``
+      :math:`\le c\,v` (:math:`c` = ``isometry_factor``) and
+      ``jacobian_spread_`` at most ``jacobian_spread_threshold``, in a pass
+      that did not overflow. :math:`v = 1` for tanh, softsign and the
+      identity (:math:`f'(0) = 1`), 1/4 for the sigmoid and hard sigmoid
+      (:math:`\sigma(z) = \frac12 + \frac12\tanh(z/2)`: a sigmoid stack is
+      half a tanh stack, isometric at :math:`s \approx 1/2`); never for the
+      ReLU family, which zeroes about half its units so that no weights give
+      it dynamical isometry (Pennington et al. 2017), nor user activations
+      (:data:`~sksigmoid._isometry.ISOMETRIC_MEAN_SQUARED_SINGULAR_VALUE`).
 
     The verdicts are independent and can apply together. They judge the flow
     of the gradient; a network at a minimum of its loss has small gradients
     for another reason, so measure at initialisation (``max_iter=0``) or
-    during training.
+    during training. "isometric" replaces "healthy" and is listed with the
+    others when they apply, since both can be true: it describes how the
+    hidden stack maps every direction, they the sizes of the gradients. A
+    critical sigmoid network at inputs of :math:`10^{-4}` is "vanishing,
+    isometric": the error passes every layer unchanged, but
+    :math:`\partial L/\partial W_1 = X^\top\delta_1` is as small as the
+    input (scale the features, not the weights); and the Jacobian leaves out
+    the output layer. The Jacobian says more than the norms, which sum over
+    directions: a Glorot tanh network 32 layers deep is "healthy" by its
+    gradient ratios while its singular values spread over 15 orders of
+    magnitude -- few directions of the error reach the input, and learning
+    speed follows that spread (Pennington et al. 2017).
+
+    **Dynamical isometry.** For a row :math:`x` of ``X``, with
+    :math:`z_l = h_{l-1} W_l + b_l`, :math:`h_l = f(z_l)`, :math:`h_0 = x`,
+
+    .. math::
+        J(x) = \frac{\partial h_L}{\partial x}
+        = D_L W_L^\top \cdots D_1 W_1^\top, \qquad
+        D_l = \operatorname{diag} f'(z_l),
+
+    in float64, at ``n_jacobian_points`` evenly spaced rows of ``X``
+    (``jacobian_points_``), in the state of the gradients' forward pass:
+    batch normalisation enters as the affine map it is at inference,
+    :math:`W_l \operatorname{diag}(\gamma_l/\sqrt{v_l + \epsilon})`, with
+    the mean and variance of all of ``X`` held fixed (not the running
+    statistics, which a network at ``max_iter=0`` has not accumulated). The
+    spread is :math:`s_{90}/s_{10}`, the 90th over the 10th percentile over
+    every point and singular value. Its threshold, 4, lies between the two
+    kinds of network Pennington, Schoenholz & Ganguli (2017) contrast:
+    critical orthogonal networks (:math:`W_l = Q_l`; for the sigmoid
+    :math:`W_1 = 2Q_1`, :math:`W_l = 4Q_l`, centred biases) whose mean
+    :math:`s^2` is within a factor 2 of :math:`v` spread 1.0 to 1.6 (width
+    64, depth 4 to 100), one square layer of Gaussian (Glorot) weights
+    already 10 (10.2 by the quarter-circle law), two 47, six
+    :math:`2 \times 10^4`.
 
     Parameters
     ----------
@@ -435,6 +491,23 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
     dead_threshold : float, default=0.5
         Verdict "dead units" when some hidden layer has more than this share
         of dead units.
+    n_jacobian_points : int or None, default=32
+        Number of rows of ``X`` at which ``fit`` computes the Jacobian
+        :math:`J(x)`, evenly spaced (indices :math:`\lfloor k n/m\rfloor`,
+        ``jacobian_points_``); None for every row. The cost is
+        :math:`O(m \cdot L \cdot w^2 \cdot d)` arithmetic for :math:`m`
+        points, :math:`L` hidden layers of width :math:`w` and :math:`d`
+        features, plus an SVD of each :math:`w \times d` Jacobian, and
+        memory for the :math:`m \times d \times w` float64 products,
+        computed in blocks of at most 32 MiB (about 1000 points of the
+        64-feature digits data), and for the slopes :math:`f'(z_l)`,
+        :math:`m \times w` per layer, as the forward pass holds.
+    isometry_factor : float, default=2.0
+        Verdict "isometric" needs ``jacobian_mean_squared_singular_value_``
+        within this factor of the activation's isometric value.
+    jacobian_spread_threshold : float, default=4.0
+        Verdict "isometric" needs ``jacobian_spread_`` at most this (see
+        above for why 4).
     random_state : int, RandomState instance or None, default=None
         Seeds the network that ``fit`` builds: the default
         ``DeepSigmoidMLP``, or the clone of ``estimator`` when its own
@@ -480,13 +553,34 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         norm is positive and finite (``nan`` when fewer than two are).
     min_delta_ratio_, max_delta_ratio_ : float
         The same for ``delta_norms_``.
+    jacobian_points_ : ndarray of int of shape (n_points,)
+        The rows of ``X`` at which the Jacobian was computed.
+    jacobian_singular_values_ : ndarray of shape (n_points, min(n_features, n_last))
+        The singular values, in descending order, of
+        :math:`J(x) = \partial h_L/\partial x` at each of those rows
+        (:math:`n_{last}` the width of the last hidden layer). 0 and ``inf``
+        where float64 ends, ``nan`` for a row whose Jacobian is not finite.
+    jacobian_mean_squared_singular_value_ : float
+        The mean of :math:`s^2` over every point and singular value.
+    jacobian_spread_ : float
+        :math:`s_{90}/s_{10}`, the 90th over the 10th percentile of the
+        singular values over every point (``numpy.percentile``, linear
+        interpolation); ``inf`` when the 10th percentile is 0.
+    layer_chi_ : ndarray of shape (n_hidden_layers,)
+        Per hidden layer, :math:`\chi_l = \frac{1}{n_l}\|D_l
+        W_l^\top\|_F^2` averaged over the points, :math:`n_l` the layer's
+        width: the mean-field :math:`\chi = \sigma_w^2\,\mathbb E[f'(z)^2]`
+        (:math:`\sigma_w^2` the fan-in times the weights' variance), and the
+        mean squared singular value of :math:`D_l W_l^\top` when
+        :math:`n_l \le n_{l-1}`. Critical networks have :math:`\chi_l = 1`
+        (the sigmoid's first layer, :math:`W_1 = 2Q`: 1/4).
     overflow_ : str or None
         Where the measured pass left the finite numbers of the network's
         dtype (a warning says so too), or None when it did not.
     diagnosis_ : str
         The verdicts that apply, comma-separated, among "vanishing",
-        "exploding", "saturated", "dead units"; "healthy" if none does
-        (see the rules above).
+        "exploding", "saturated", "dead units", "isometric"; "healthy" if
+        none does (see the rules above).
     n_features_in_ : int
         Number of features seen during ``fit``.
     feature_names_in_ : ndarray of shape (`n_features_in_`,)
@@ -520,6 +614,9 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         "max_gradient_norm": [Interval(Real, 0, None, closed="neither")],
         "saturation_threshold": [Interval(Real, 0, 1, closed="both")],
         "dead_threshold": [Interval(Real, 0, 1, closed="both")],
+        "n_jacobian_points": [Interval(Integral, 1, None, closed="left"), None],
+        "isometry_factor": [Interval(Real, 1, None, closed="left")],
+        "jacobian_spread_threshold": [Interval(Real, 1, None, closed="left")],
         "random_state": ["random_state"],
     }
 
@@ -541,6 +638,9 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         max_gradient_norm=1e6,
         saturation_threshold=0.5,
         dead_threshold=0.5,
+        n_jacobian_points=32,
+        isometry_factor=2.0,
+        jacobian_spread_threshold=4.0,
         random_state=None,
     ):
         self.estimator = estimator
@@ -552,6 +652,9 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         self.max_gradient_norm = max_gradient_norm
         self.saturation_threshold = saturation_threshold
         self.dead_threshold = dead_threshold
+        self.n_jacobian_points = n_jacobian_points
+        self.isometry_factor = isometry_factor
+        self.jacobian_spread_threshold = jacobian_spread_threshold
         self.random_state = random_state
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -579,12 +682,14 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
             )
         network, params, _ = _network_parts(self.estimator_)
         dtype = params.flat.dtype
+        self.jacobian_points_ = jacobian_points(len(X), self.n_jacobian_points)
         measured = measure_gradients(
             network,
             params,
             X.astype(dtype, copy=False),
             _encoded_targets(self.estimator_, y, dtype),
             saturation_eps=self.saturation_eps,
+            jacobian_rows=self.jacobian_points_,
         )
         self.gradient_norms_ = measured.gradient_norms
         self.bias_gradient_norms_ = measured.bias_gradient_norms
@@ -599,6 +704,12 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
             self.gradient_norms_
         )
         self.min_delta_ratio_, self.max_delta_ratio_ = span_ratios(self.delta_norms_)
+        self.jacobian_singular_values_ = measured.isometry.singular_values
+        self.jacobian_mean_squared_singular_value_ = (
+            measured.isometry.mean_squared_singular_value
+        )
+        self.jacobian_spread_ = measured.isometry.spread
+        self.layer_chi_ = measured.isometry.layer_chi
         self.overflow_ = measured.overflow
         self.diagnosis_ = self._diagnose()
         if self.overflow_ is not None:
@@ -649,8 +760,22 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
             ("exploding", exploding),
             ("saturated", np.max(self.saturation_) > self.saturation_threshold),
             ("dead units", np.max(self.dead_fraction_) > self.dead_threshold),
+            ("isometric", self._isometric()),
         ]
         return ", ".join(name for name, found in verdicts if found) or "healthy"
+
+    def _isometric(self):
+        """Whether the Jacobian's singular values sit at the isometric value."""
+        target = isometric_value(get_activation(self.estimator_.activation).name)
+        if target is None or self.overflow_ is not None:
+            return False
+        mean_square = self.jacobian_mean_squared_singular_value_
+        return bool(
+            target / self.isometry_factor
+            <= mean_square
+            <= target * self.isometry_factor
+            and self.jacobian_spread_ <= self.jacobian_spread_threshold
+        )
 
     def transform(self, X):
         """Per sample and hidden layer: saturation, mean activation, output sensitivity.

@@ -191,7 +191,7 @@ def test_mlp_warm_start_after_any_change_of_shape_fits_or_refuses_clearly(
     assert est.coefs_[0].shape[0] == X2.shape[1]
 
 
-VERDICTS = {"vanishing", "exploding", "saturated", "dead units", "healthy"}
+VERDICTS = {"vanishing", "exploding", "saturated", "dead units", "isometric", "healthy"}
 
 
 @SETTINGS
