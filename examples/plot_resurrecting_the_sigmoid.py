@@ -164,7 +164,7 @@ for label in SETTINGS:
     colour = {"sigmoid": "C0", "tanh": "C1", "relu": "C2"}[label.split(",")[0]]
     ax.semilogy(results[label, 32]["loss"], style, color=colour, label=label)
 ax.set_xlabel("epoch")
-ax.set_ylabel("training loss")
+ax.set_ylabel("training objective (log-loss + L2 penalty)")
 ax.set_title("32 hidden layers of 64")
 ax.legend(fontsize="small")
 plt.show()
