@@ -116,8 +116,15 @@ class LikelihoodBatch(Batch):
         if not self.all_free:
             J = J[..., self.free]
         with np.errstate(all="ignore"):
-            variance = np.maximum(self.family.variance(f), _VARIANCE_FLOOR)
-            scale = data.sqrt_w / np.sqrt(variance)
+            variance = self.family.variance(f)
+            # a mean at 0 or 1 to rounding: its Fisher weight (dmu)^2 / V is 0
+            # in the limit (dmu vanishes faster), but dmu may not have
+            # underflowed yet where V has: such a row carries no information
+            scale = np.where(
+                variance > 0,
+                data.sqrt_w / np.sqrt(np.maximum(variance, _VARIANCE_FLOOR)),
+                0.0,
+            )
             r = scale * (data.Y - f)
             J = J * scale[..., None]
             w = data.sqrt_w * data.sqrt_w

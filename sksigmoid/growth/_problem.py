@@ -374,10 +374,18 @@ def prepare(
             starts[0][:, j] = p0_int[:, j]
     else:
         starts = design.raw_starts(t_int, Y_int, W_int, which, mirror=True)
-        if which != "self" and not design.flat_needs <= {
-            n for n, f in zip(names, free, strict=True) if f
-        }:
-            starts = starts[:-1]  # the flat start is not flat with these fixed
+        if (
+            which != "self"
+            and family is None
+            and not design.flat_needs
+            <= {n for n, f in zip(names, free, strict=True) if f}
+        ):
+            # the flat start is not flat with these fixed; for a likelihood it
+            # is kept: slope 0 puts the mean strictly inside the family's
+            # range, a start of finite deviance where the grid's may not be
+            starts = starts[:-1]
+        elif which != "self" and family is not None:
+            starts += _shallow_starts(starts[-1], design.slope_columns())
     for start in starts:
         for name in fixed:
             j = names.index(name)
@@ -388,6 +396,27 @@ def prepare(
     starts = [np.clip(s, lower_int, upper_int) for s in starts]
 
     return Prepared(units, observed, t_int, Y_int, W_int, lower_int, upper_int, starts)
+
+
+# Slopes of the shallow starts of a likelihood fit (internal units, where the
+# data span about [-1, 1]): the mean stays well inside the family's range.
+_SHALLOW = 0.5
+
+
+def _shallow_starts(flat, slope_columns):
+    """A rising and a falling shallow curve through the flat start's centre.
+
+    With both asymptotes of a binomial fit fixed, the grid's steep curves can
+    put the mean at exactly 0 or 1 where a proportion is not (an infinite
+    deviance), and the flat start can sit on a saddle point of symmetric data
+    (zero gradient in the slope): these two have a finite deviance and a
+    slope to follow."""
+    shallow = []
+    for slope in (_SHALLOW, -_SHALLOW):
+        start = flat.copy()
+        start[:, slope_columns] = slope
+        shallow.append(start)
+    return shallow
 
 
 def fit(

@@ -538,6 +538,32 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             return self.fixed
         return _family.default_fixed(self._likelihood, MODELS[model].param_names)
 
+    def _check_controls(self, design, options, X, y, seen):
+        """Refuse zero-dose responses that a curve pinned at its fixed
+        asymptotes there cannot produce (any slope but 0 sends x = 0 on a
+        log axis, or for hill and weibull, to an asymptote)."""
+        if not design.single:
+            return
+        at_zero = seen & (X[:, 0] == 0)
+        if not at_zero.any() or not (
+            self.x_scale == "log" or design.model.domain == "nonnegative"
+        ):
+            return
+        fixed, names = options.fixed, design.names
+        if "top" not in fixed or ("bottom" in names and "bottom" not in fixed):
+            return
+        asymptotes = [fixed["top"][0], fixed["bottom"][0] if "bottom" in names else 0.0]
+        impossible = at_zero & ~np.isin(y, asymptotes)
+        if impossible.any():
+            raise ValueError(
+                f"{int(impossible.sum())} zero-dose row(s) have responses "
+                f"(y = {y[impossible][:3]}) that no {design.model.name!r} curve "
+                f"can have produced with its asymptotes fixed at {sorted(asymptotes)}:"
+                " at x = 0 the curve is at an asymptote. Free the lower asymptote "
+                '(natural mortality, Abbott\'s correction: fixed={"top": 1} with '
+                '"4pl" or "probit") or drop those rows.'
+            )
+
     def _check_family_data(self, y, sample_weight):
         family = self._likelihood
         if family is None:
@@ -620,6 +646,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 f"n_samples={n_obs}."
             )
         seen = sample_weight > 0
+        if self._likelihood is not None:
+            self._check_controls(design, options, X, y, seen)
         if np.ptp(y[seen]) == 0 and self._likelihood is None:
             return _flat_fit(design, X, y, sample_weight, options)
         n_starts = self.n_starts if n_starts is None else n_starts
@@ -1277,11 +1305,16 @@ def _inference(design, X, y, sample_weight, result, options, estimator):
             )
         )
     elif status == _engine.NO_PROGRESS:
+        objective, optimum = (
+            ("residual sum of squares", "least-squares")
+            if estimator._likelihood is None
+            else ("deviance", "maximum-likelihood")
+        )
         found.append(
             (
-                f"SigmoidGrowthRegressor ({design.model.name}): the residual sum "
-                "of squares stopped falling while the parameters kept moving: "
-                "the least-squares optimum lies at infinity (an asymptote or a "
+                f"SigmoidGrowthRegressor ({design.model.name}): the {objective} "
+                "stopped falling while the parameters kept moving: the "
+                f"{optimum} optimum lies at infinity (an asymptote or a "
                 "shape running off), where no number of iterations gets. The "
                 "best fit found is kept; bound or fix the parameter that runs "
                 "off (e.g. a 5PL shape running off means a Gompertz-like "
