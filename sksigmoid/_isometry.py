@@ -256,6 +256,16 @@ def measure_isometry(network, params, forward, rows):
         ``singular_values``, ``mean_squared_singular_value``, ``spread``,
         ``layer_chi``.
     """
+    if len(rows) == 0:  # n_jacobian_points=0: not measured
+        n_features = params.coefs[0].shape[0]
+        n_hidden = len(params.coefs) - 1
+        last = params.coefs[n_hidden - 1].shape[1] if n_hidden else n_features
+        return Bunch(
+            singular_values=np.empty((0, min(n_features, last))),
+            mean_squared_singular_value=np.nan,
+            spread=np.nan,
+            layer_chi=np.full(n_hidden, np.nan),
+        )
     factors = layer_factors(network, params, forward, rows)
     with np.errstate(all="ignore"):  # limits are handled: 0, inf or nan, as documented
         singular_values = jacobian_singular_values(factors)

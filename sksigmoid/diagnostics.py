@@ -494,7 +494,9 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
     n_jacobian_points : int or None, default=32
         Number of rows of ``X`` at which ``fit`` computes the Jacobian
         :math:`J(x)`, evenly spaced (indices :math:`\lfloor k n/m\rfloor`,
-        ``jacobian_points_``); None for every row. The cost is
+        ``jacobian_points_``); None for every row; 0 skips it (the
+        Jacobian's attributes are then empty or nan, and the verdict never
+        "isometric"): the gradient diagnostics alone. The cost is
         :math:`O(m \cdot L \cdot w^2 \cdot d)` arithmetic for :math:`m`
         points, :math:`L` hidden layers of width :math:`w` and :math:`d`
         features, plus an SVD of each :math:`w \times d` Jacobian, and
@@ -614,7 +616,7 @@ class GradientDiagnostics(TransformerMixin, BaseEstimator):
         "max_gradient_norm": [Interval(Real, 0, None, closed="neither")],
         "saturation_threshold": [Interval(Real, 0, 1, closed="both")],
         "dead_threshold": [Interval(Real, 0, 1, closed="both")],
-        "n_jacobian_points": [Interval(Integral, 1, None, closed="left"), None],
+        "n_jacobian_points": [Interval(Integral, 0, None, closed="left"), None],
         "isometry_factor": [Interval(Real, 1, None, closed="left")],
         "jacobian_spread_threshold": [Interval(Real, 1, None, closed="left")],
         "random_state": ["random_state"],

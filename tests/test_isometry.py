@@ -275,6 +275,19 @@ def test_the_points_are_evenly_spaced_rows_and_an_int_bounds_the_work(monkeypatc
     )
 
 
+def test_zero_points_skip_the_jacobian_and_leave_the_gradients_as_they_are():
+    net, X, y = small_network("tanh", False)
+    full = GradientDiagnostics(net, prefit=True).fit(X, y)
+    none = GradientDiagnostics(net, prefit=True, n_jacobian_points=0).fit(X, y)
+    assert none.jacobian_points_.size == 0
+    assert none.jacobian_singular_values_.shape == (0, 5)
+    assert np.isnan(none.jacobian_spread_)
+    assert np.isnan(none.jacobian_mean_squared_singular_value_)
+    assert np.isnan(none.layer_chi_).all()
+    assert "isometric" not in none.diagnosis_
+    np.testing.assert_array_equal(none.gradient_norms_, full.gradient_norms_)
+
+
 def test_the_default_measures_32_points():
     net, X, y = small_network("tanh", False)
     diagnostics = GradientDiagnostics(net, prefit=True).fit(X, y)
@@ -286,7 +299,7 @@ def test_the_default_measures_32_points():
 @pytest.mark.parametrize(
     ("name", "value"),
     [
-        ("n_jacobian_points", 0),
+        ("n_jacobian_points", -1),
         ("n_jacobian_points", -3),
         ("n_jacobian_points", 2.5),
         ("n_jacobian_points", "all"),
