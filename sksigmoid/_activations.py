@@ -23,7 +23,7 @@ from typing import NamedTuple
 import numpy as np
 from scipy.special import erf, expit
 
-from ._numeric import constant_array, sigmoid
+from ._numeric import constant_array
 
 __all__ = [
     "Activation",
@@ -162,17 +162,38 @@ def _identity_derivative(Z, A, out):
 
 
 def _sigmoid(Z, out):
-    r""":math:`\sigma(z) = 1/(1 + e^{-z})`.
+    r""":math:`\sigma(z) = 1/(1 + e^{-z})` for a hidden layer, into ``out``.
 
-    In float32, ``1 / (1 + exp(-z))`` takes half the time of scipy's ``expit``
-    (numpy's exp is vectorised) at 3e-7 relative error; where
-    :math:`e^{-z}` overflows (z < -88.7) it gives 1/inf = 0, which is
-    :math:`\sigma(z)` rounded to float32 (just above, the value is a float32
-    subnormal, as ``expit``'s is). float64 uses
-    :func:`sksigmoid._numeric.sigmoid`.
+    float32: :math:`\tfrac12 + \tfrac12\tanh(z/2)`, in four in-place passes;
+    numpy's vectorised float32 ``tanh`` makes it 1.5x faster than
+    ``1 / (1 + exp(-z))`` and 6-7x faster than scipy's ``expit`` on a 200x128
+    mini-batch. Its absolute error is at most 6e-8 for every input (half the
+    float32 spacing below 1, the error of any float32 sigmoid for z > 0); its
+    relative error is 1e-7 for :math:`z \ge 0` and 4e-6 for :math:`z \ge -5`,
+    but below it keeps only that absolute precision: 0 for :math:`z \le -20`
+    (:math:`\sigma < 2.1 \cdot 10^{-9}`), just as every float32 sigmoid is 1
+    from :math:`z \approx 17`. A hidden layer passes only :math:`W^\top a`
+    on and :math:`a(1-a)` back, for which that is float32's precision anyway.
+    The output layer's probabilities and log-losses, where the far tail
+    matters, are computed by :mod:`sksigmoid._numeric` (``expit``,
+    ``log1p(exp(-|z|))``), never by this function.
+
+    Other dtypes (float64): ``1 / (1 + exp(-z))``, exact to 3e-16 relative
+    error and in float64 faster than both the tanh form (~10%) and ``expit``
+    (~3x). Where :math:`e^{-z}` overflows (z < -709.8) it gives 1/inf = 0.
+
+    Both lie in [0, 1], are finite for every input but NaN (0 at -inf, 1 at
+    +inf), raise no warning and are monotone, but for one 1-ulp step of
+    numpy's float32 ``tanh`` at -1.5 (:math:`\sigma(-3)` 3e-8 above
+    :math:`\sigma` of the next float32 up; ``1 / (1 + exp(-z))`` has
+    thousands such in float32, ``expit`` none).
     """
-    if out.dtype != np.float32:
-        return sigmoid(Z, out=out)
+    if out.dtype == np.float32:
+        np.multiply(Z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out *= 0.5
+        out += 0.5
+        return out
     np.negative(Z, out=out)
     with np.errstate(over="ignore"):
         np.exp(out, out=out)

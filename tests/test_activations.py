@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from scipy.special import expit
 
 from sksigmoid import _activations
 from sksigmoid._activations import (
@@ -75,6 +76,100 @@ def test_sigmoid_derivative_is_at_most_a_quarter_and_vanishes_in_the_tails():
     _, slope = apply(ACTIVATIONS["sigmoid"], z)
     assert slope.max() == pytest.approx(0.25)
     assert slope[0, 0] < 1e-12 and slope[0, -1] < 1e-12
+
+
+# The hidden sigmoid: float32 uses 1/2 + 1/2 tanh(z/2), other dtypes
+# 1/(1 + exp(-z)) (see _activations._sigmoid). Against expit in float64 it is
+# within RTOL * sigma + ATOL for z >= -20 and RTOL * sigma + TAIL_ATOL below
+# (where sigma < 2.1e-9). float32's ATOL, 6.1e-8, is about one float32 spacing
+# below 1 (2**-24 = 5.96e-8): the tanh form keeps that absolute, not a
+# relative, precision in the negative tail (float32 expit's own error, at
+# z > 0, reaches 8.9e-8).
+SIGMOID_TOLERANCES = {
+    # dtype: (RTOL, ATOL, TAIL_ATOL)
+    np.float32: (1.5e-7, 6.1e-8, 2.1e-9),
+    np.float64: (1e-15, 0.0, 0.0),
+}
+
+
+def half_tanh_form(z):
+    """The identity the float32 sigmoid relies on, written out."""
+    return 0.5 + 0.5 * np.tanh(z / 2)
+
+
+def sigmoid_grid(dtype):
+    z = np.linspace(-60, 60, 1_200_001).astype(dtype)
+    return z, expit(z.astype(np.float64))
+
+
+@pytest.mark.parametrize("dtype", sorted(SIGMOID_TOLERANCES, key=str))
+def test_hidden_sigmoid_agrees_with_expit_within_the_stated_tolerances(dtype):
+    rtol, atol, tail_atol = SIGMOID_TOLERANCES[dtype]
+    z, exact = sigmoid_grid(dtype)
+    A, slope = apply(ACTIVATIONS["sigmoid"], z)
+    assert A.dtype == slope.dtype == dtype
+    bound = rtol * exact + np.where(z >= -20, atol, tail_atol)
+    assert np.all(np.abs(A - exact) <= bound)
+    # a (1 - a) from the activation: within the same bound of its value at the
+    # exact sigmoid (its derivative in a, 1 - 2a, is at most 1), plus rounding
+    exact_slope = exact * (1 - exact)
+    rounding = np.finfo(dtype).eps * exact_slope
+    assert np.all(np.abs(slope - exact_slope) <= bound + rounding)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_half_tanh_form_agrees_with_expit(dtype):
+    """Relative tolerance where z >= -20, absolute below (sigma < 2.1e-9)."""
+    z, exact = sigmoid_grid(dtype)
+    error = np.abs(half_tanh_form(z) - exact)
+    body = z >= -20
+    if dtype == np.float64:  # relative error 2.2e-8 at z = -20, 3e-16 for z >= 0
+        assert np.all(error[body] <= 5e-8 * exact[body])
+        assert np.all(error[~body] <= 1e-16)
+    else:  # float32: relative 1.2e-7 for z >= 0 and 4e-6 for z >= -5 ...
+        assert np.all(error[z >= 0] <= 1.5e-7 * exact[z >= 0])
+        assert np.all(error[z >= -5] <= 5e-6 * exact[z >= -5])
+        assert np.all(error[body] <= 6.1e-8)  # ... absolute 6e-8 down to -20
+        assert np.all(error[~body] <= 2.1e-9)  # exactly 0 below -20
+        assert np.all(half_tanh_form(z)[~body] == 0)
+
+
+def test_float32_hidden_sigmoid_is_the_half_tanh_form():
+    z, _ = sigmoid_grid(np.float32)
+    A, _ = apply(ACTIVATIONS["sigmoid"], z)
+    np.testing.assert_array_equal(A, half_tanh_form(z))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_hidden_sigmoid_is_monotone_and_in_the_unit_interval(dtype):
+    z, _ = sigmoid_grid(dtype)
+    A, slope = apply(ACTIVATIONS["sigmoid"], z)
+    assert np.all(np.diff(A) >= 0)
+    assert np.all((A >= 0) & (A <= 1)) and np.all((slope >= 0) & (slope <= 0.25))
+    # Consecutive floats around the steepest part and the tails. numpy's
+    # float32 tanh is 1 ulp off at -1.5 (sigma(-3) is 3e-8 above sigma of the
+    # next float32 up, the only such step among all float32 with
+    # 2**-26 <= |z| <= 32), hence the tolerance of one float32 spacing.
+    ulp = 2.0**-24 if dtype == np.float32 else 0.0
+    itype = np.int32 if dtype == np.float32 else np.int64
+    for centre in [-30.0, -17.3, -3.0, -0.4, 0.0, 0.4, 3.0, 17.3, 30.0]:
+        bits = np.asarray(np.abs(centre) or 1e-3, dtype=dtype).view(itype)
+        side = (bits + np.arange(-2000, 2000, dtype=itype)).view(dtype)
+        window = np.sort(side if centre >= 0 else -side)
+        A_window, _ = apply(ACTIVATIONS["sigmoid"], window)
+        assert np.all(np.diff(A_window) >= -ulp)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_hidden_sigmoid_is_0_or_1_at_extreme_inputs_without_warnings(dtype):
+    big = np.finfo(dtype).max
+    z = np.array([-np.inf, -big, -1e30, -1e4, -800, 800, 1e4, 1e30, big, np.inf])
+    z = z.astype(dtype)
+    A, slope = apply(ACTIVATIONS["sigmoid"], z)  # RuntimeWarnings are errors here
+    np.testing.assert_array_equal(A, (z > 0).astype(dtype))
+    np.testing.assert_array_equal(slope, np.zeros_like(z))
+    # in place (the input buffer is the output), as the training loop may do
+    np.testing.assert_array_equal(ACTIVATIONS["sigmoid"].function(z, z), A)
 
 
 def test_user_pair_is_accepted_and_wrapped():

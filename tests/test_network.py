@@ -250,3 +250,53 @@ def test_output_loss_and_delta_takes_a_single_output_as_a_vector(loss):
     assert as_vector[0] == pytest.approx(as_column[0], rel=1e-14)
     np.testing.assert_allclose(as_vector[1], as_column[1][:, 0], rtol=1e-14)
     np.testing.assert_allclose(as_vector[1], output_delta(y, z, sw, loss), rtol=1e-14)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ["sigmoid", "relu"])
+def test_loss_and_gradient_equal_scikit_learns_with_alpha_over_the_batch_size(
+    name, dtype
+):
+    """From the same weights and biases, one mini-batch gives scikit-learn's
+    loss and gradient once its alpha is divided by the batch size (issue 17:
+    the same number, alpha=1e-4, is a penalty 200x stronger here)."""
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.RandomState(0)
+    sizes, n = [6, 5, 5, 3], 40
+    fans = zip(sizes[:-1], sizes[1:], strict=True)
+    coefs = [rng.uniform(-0.5, 0.5, fan).astype(dtype) for fan in fans]
+    intercepts = [rng.uniform(-0.5, 0.5, m).astype(dtype) for m in sizes[1:]]
+    X = rng.normal(size=(n, sizes[0])).astype(dtype)
+    Y = np.eye(3, dtype=dtype)[rng.randint(0, 3, n)]
+    skl_alpha = 1e-2
+    skl_name = {"sigmoid": "logistic"}.get(name, name)
+    mlp = MLPClassifier(sizes[1:-1], activation=skl_name, alpha=skl_alpha)
+    mlp.coefs_, mlp.intercepts_ = (
+        [c.copy() for c in coefs],
+        [b.copy() for b in intercepts],
+    )
+    mlp.n_layers_, mlp.n_outputs_, mlp.out_activation_ = len(sizes), 3, "softmax"
+    n_layers = len(sizes) - 1
+    loss, coef_grads, intercept_grads = mlp._backprop(
+        X,
+        Y,
+        None,
+        [X] + [None] * n_layers,
+        [None] * n_layers,
+        [np.empty_like(c) for c in coefs],
+        [np.empty_like(b) for b in intercepts],
+    )
+
+    network = Network(get_activation(name), "softmax")
+    params = ParameterVector(sizes, dtype=dtype).load(coefs, intercepts)
+    ours, backward = network.loss_and_grad(params, X, Y, alpha=skl_alpha / n)
+    rtol = 1e-5 if dtype == np.float32 else 1e-12
+    assert ours == pytest.approx(loss, rel=rtol)
+    for mine, theirs in zip(
+        backward.grads.coefs + backward.grads.intercepts,
+        coef_grads + intercept_grads,
+        strict=True,
+    ):
+        assert mine.dtype == dtype
+        np.testing.assert_allclose(mine, theirs, rtol=rtol, atol=rtol * 1e-3)

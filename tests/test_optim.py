@@ -268,3 +268,28 @@ def test_divergence_error_is_a_value_error_and_a_floating_point_error():
         raise DivergenceError("x")
     with pytest.raises(FloatingPointError):
         raise DivergenceError("x")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_steps_equal_scikit_learns_adam_optimizer(dtype):
+    """The moments, bias correction and epsilon (added to the uncorrected
+    sqrt(v)) of scikit-learn's MLP: the same steps for gradients of 1e-9 to 1
+    (epsilon matters for the small ones). Issue 17 compared the two."""
+    from sklearn.neural_network._stochastic_optimizers import AdamOptimizer
+
+    rng = np.random.default_rng(0)
+    shapes = [(4, 3), (3,)]
+    start = [rng.normal(size=s).astype(dtype) for s in shapes]
+    ours, theirs = [p.copy() for p in start], [p.copy() for p in start]
+    adam = Adam(learning_rate=1e-3, beta_1=0.8, beta_2=0.99, epsilon=1e-8)
+    reference = AdamOptimizer(theirs, 1e-3, 0.8, 0.99, 1e-8)
+    for _ in range(20):
+        scale = 10.0 ** rng.integers(-9, 1, size=1)[0]
+        grads = [(scale * rng.normal(size=s)).astype(dtype) for s in shapes]
+        adam.step(ours, grads)
+        reference.update_params(theirs, grads)
+        for mine, expected in zip(ours, theirs, strict=True):
+            assert mine.dtype == dtype
+            np.testing.assert_allclose(
+                mine, expected, rtol=0, atol=(3e-7 if dtype == np.float32 else 1e-15)
+            )
