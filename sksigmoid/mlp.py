@@ -208,7 +208,7 @@ class _BaseDeepMLP(CallbackSupportMixin, BaseEstimator):
         *,
         weight_init="auto",
         solver="adam",
-        alpha=1e-4,
+        alpha=5e-7,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=1e-3,
@@ -935,9 +935,16 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
         and the mean squared singular value of its hidden stack's Jacobian
         stays near 1/4 at any depth. See :ref:`mlp_orthogonal_init`.
     solver : {"sgd", "momentum", "nesterov", "adam", "lbfgs"}, default="adam"
-    alpha : float, default=1e-4
+    alpha : float, default=5e-7
         L2 penalty :math:`\frac{\alpha}{2}\sum_l\|W_l\|_F^2` added to the mean
-        loss (scikit-learn's MLP ``alpha`` is this times the batch size).
+        loss. scikit-learn's MLP divides its ``alpha`` by the batch size
+        instead: ``MLPClassifier(alpha=a, batch_size=b)`` is ``alpha=a/b``
+        here, and the default, 5e-7, is scikit-learn's default 1e-4 at its
+        default batch of 200 (the same objective). Passing scikit-learn's
+        number unchanged gives a penalty ``b`` times stronger, which Adam
+        follows into shrinking the lowest layers of a deep sigmoid stack to
+        zero (a 6 x 128 sigmoid net then stays at 0.89 training accuracy
+        where the same objective reaches 0.96).
     batch_size : int or "auto", default="auto"
         ``min(200, n_samples)`` for ``"auto"``; ignored by lbfgs.
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
@@ -1075,7 +1082,7 @@ class DeepSigmoidMLP(ClassifierMixin, _BaseDeepMLP):
         *,
         weight_init="auto",
         solver="adam",
-        alpha=1e-4,
+        alpha=5e-7,
         batch_size="auto",
         learning_rate="constant",
         learning_rate_init=1e-3,
@@ -1238,7 +1245,9 @@ class DeepSigmoidMLPRegressor(RegressorMixin, _BaseDeepMLP):
         :math:`4Q_l`, the output :math:`2Q_L`, biases
         :math:`-\frac12 \mathbf 1^\top W_l` after the first layer).
     solver : {"sgd", "momentum", "nesterov", "adam", "lbfgs"}, default="adam"
-    alpha : float, default=1e-4
+    alpha : float, default=5e-7
+        As :class:`DeepSigmoidMLP`'s (scikit-learn's ``alpha`` divided by
+        its batch size).
     batch_size : int or "auto", default="auto"
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
     learning_rate_init : float, default=1e-3

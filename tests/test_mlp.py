@@ -451,3 +451,16 @@ def test_partial_fit_refuses_a_changed_architecture(digits):
     reg = DeepSigmoidMLPRegressor((5,), random_state=0).partial_fit(Xr, yr)
     with pytest.raises(ValueError, match="2 outputs.*1"):
         reg.partial_fit(Xr, np.column_stack([yr, yr]))
+
+
+def test_default_penalty_is_scikit_learns_default_objective():
+    # scikit-learn divides alpha by the batch size; ours is on the mean loss:
+    # the defaults must be the same objective at scikit-learn's default batch
+    # (issue 17: with scikit-learn's number, 200x the penalty, Adam shrank the
+    # lowest layers of a deep sigmoid stack to zero)
+    from sklearn.neural_network import MLPClassifier, MLPRegressor
+
+    from sksigmoid import DeepSigmoidMLPRegressor
+
+    assert DeepSigmoidMLP().alpha * 200 == pytest.approx(MLPClassifier().alpha)
+    assert DeepSigmoidMLPRegressor().alpha * 200 == pytest.approx(MLPRegressor().alpha)
