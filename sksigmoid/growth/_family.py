@@ -200,7 +200,7 @@ def goodness_of_fit(pearson, deviance, dof):
     with many subjects per row)."""
     from scipy import stats
 
-    from .regressor import GoodnessOfFit
+    from ._inference import GoodnessOfFit
 
     if dof <= 0:
         return GoodnessOfFit(pearson, deviance, dof, np.nan, np.nan)

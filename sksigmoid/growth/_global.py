@@ -199,7 +199,7 @@ def check_shared(shared, names, fixed):
 
 def fit_global(estimator, name, X, y, sample_weight, dose, codes):
     """Fit model ``name`` to every curve at once; the fitted attributes (as
-    :func:`.regressor._inference`'s, with ``warnings`` and ``train``)."""
+    :func:`._inference._inference`'s, with ``warnings`` and ``train``)."""
     curves = estimator.curves_
     n_curves = len(curves)
     design = AxisDesign(name, estimator.x_scale)
@@ -477,7 +477,7 @@ def effective_doses(estimator, p):
 
 def global_effective_dose(estimator, p, level, crit):
     """ED_p of every curve (arrays over ``curves_``, then p's shape)."""
-    from .regressor import _estimate
+    from ._inference import _estimate
 
     value, _, std = effective_doses(estimator, p)
     return _estimate(value, std, crit if level else None)
