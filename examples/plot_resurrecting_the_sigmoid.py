@@ -83,16 +83,19 @@ SETTINGS = {  # label -> (activation, weight_init)
 }
 
 
+# Adam at 1e-3 on batches of 200; tol=0 runs every epoch
+TRAINING = {
+    "learning_rate_init": 1e-3,
+    "batch_size": 200,
+    "tol": 0.0,
+    "random_state": 0,
+}
+
+
 def network(activation, weight_init, depth, max_iter):
+    layers = (64,) * depth
     return DeepSigmoidMLP(
-        (64,) * depth,
-        activation,
-        weight_init=weight_init,
-        learning_rate_init=1e-3,
-        batch_size=200,
-        max_iter=max_iter,
-        tol=0.0,
-        random_state=0,
+        layers, activation, weight_init=weight_init, max_iter=max_iter, **TRAINING
     )
 
 

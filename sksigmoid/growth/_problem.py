@@ -498,27 +498,18 @@ def fit(
     if loss != "linear":  # in units of the weighted residuals
         with np.errstate(over="ignore"):
             f_scale_int = np.broadcast_to(f_scale, (n_curves,)) / units.residual_scale()
+    data = (
+        design.evaluator(prepared.t),
+        prepared.Y.T,
+        np.sqrt(prepared.W).T,
+        free,
+        prepared.lower,
+        prepared.upper,
+    )
     if family is None:
-        batch = _engine.Batch(
-            design.evaluator(prepared.t),
-            prepared.Y.T,
-            np.sqrt(prepared.W).T,
-            free,
-            prepared.lower,
-            prepared.upper,
-            loss,
-            f_scale_int,
-        )
+        batch = _engine.Batch(*data, loss, f_scale_int)
     else:
-        batch = LikelihoodBatch(
-            design.evaluator(prepared.t),
-            prepared.Y.T,
-            np.sqrt(prepared.W).T,
-            free,
-            prepared.lower,
-            prepared.upper,
-            family,
-        )
+        batch = LikelihoodBatch(*data, family)
     n_free = int(free.sum())
     rss_unit = units.y_scale**2 * units.w_scale
 
