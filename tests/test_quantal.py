@@ -996,3 +996,46 @@ def test_probit_gaussian_on_a_log_axis_fits_4pl_like_data():
     assert reg.deviance_ is None and reg.log_likelihood_ is None
     # with a zero-dose control the curve's limit is the bottom
     assert reg.predict([[0.0]])[0] == pytest.approx(reg.params_["bottom"], rel=1e-12)
+
+
+def test_profile_likelihood_interval_of_x_mid_equals_an_independent_glm_profile():
+    # R's confint(glm): {x_mid : D(x_mid) - D_hat <= z^2}; for the logistic on
+    # ln dose, fixing x_mid leaves a GLM through the origin in (ln x - x_mid),
+    # which statsmodels fits: the profile computed without the library
+    from scipy import optimize, stats
+
+    k = np.round(Y5 * N5)
+    reg = _binomial().fit(X5, Y5, sample_weight=N5)
+    t = np.log(DOSES_5)
+    crit = stats.norm.ppf(0.975) ** 2
+
+    def profile_excess(x_mid):
+        fit = sm.GLM(
+            np.column_stack([k, N5 - k]),
+            (t - x_mid)[:, None],
+            family=sm.families.Binomial(),
+        ).fit(tol=1e-13)
+        return fit.deviance - reg.deviance_ - crit
+
+    x_mid = reg.params_["x_mid"]
+    se = reg.std_errors_["x_mid"]
+    lower = optimize.brentq(profile_excess, x_mid - 5 * se, x_mid, xtol=1e-12)
+    upper = optimize.brentq(profile_excess, x_mid, x_mid + 5 * se, xtol=1e-12)
+    ours = reg.conf_int(method="profile")["x_mid"]
+    np.testing.assert_allclose(ours, (lower, upper), rtol=1e-6)
+    # asymmetric, unlike the Wald interval
+    wald = reg.conf_int()["x_mid"]
+    assert not np.allclose(np.array(ours) - x_mid, np.array(wald) - x_mid, rtol=1e-3)
+
+
+def test_profile_of_a_bounded_asymptote_stays_in_the_unit_interval():
+    # Abbott's correction: the profile of the controls' response may end at
+    # the bound 0 (a fixed 0 there would make the controls impossible)
+    doses = np.r_[0.0, DOSES_5]
+    y = np.r_[0.05, Y5]
+    n = np.r_[40.0, N5]
+    reg = _binomial(model="4pl", fixed={"top": 1.0}).fit(
+        doses[:, None], y, sample_weight=n
+    )
+    low, high = reg.conf_int(method="profile")["bottom"]
+    assert 0.0 <= low < reg.params_["bottom"] < high <= 1.0

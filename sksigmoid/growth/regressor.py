@@ -616,7 +616,17 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             bounds,
         )
 
-    def _fit_model(self, name, X, y, sample_weight, fixed=None, p0=None, n_starts=None):
+    def _fit_model(
+        self,
+        name,
+        X,
+        y,
+        sample_weight,
+        fixed=None,
+        p0=None,
+        n_starts=None,
+        profiling=False,
+    ):
         """Fit one model; ``fixed``/``p0``/``n_starts`` override the estimator's.
 
         Returns the fitted attributes (without the trailing underscore), the
@@ -637,7 +647,8 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 f"n_samples={n_obs}."
             )
         seen = sample_weight > 0
-        if self._likelihood is not None:
+        if self._likelihood is not None and not profiling:
+            # (a profile's point may pin an asymptote: its deviance then rises)
             self._check_controls(design, options, X, y, seen)
         if np.ptp(y[seen]) == 0 and self._likelihood is None:
             return _flat_fit(design, X, y, sample_weight, options)
@@ -756,6 +767,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 fixed={**fixed, name: value + sign * step},
                 p0=self.params_,
                 n_starts=1,
+                profiling=True,
             )
             return math.sqrt(max(fit["rss"] - self.rss_, 0.0)) / self.sigma_ - crit
 
