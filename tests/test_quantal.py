@@ -1039,3 +1039,16 @@ def test_profile_of_a_bounded_asymptote_stays_in_the_unit_interval():
     )
     low, high = reg.conf_int(method="profile")["bottom"]
     assert 0.0 <= low < reg.params_["bottom"] < high <= 1.0
+
+
+def test_a_plate_column_with_impossible_controls_fails_and_the_others_fit():
+    doses = np.r_[0.0, DOSES_5]
+    Y = np.column_stack([np.r_[0.1, Y5], np.r_[0.0, Y5]])
+    n = np.r_[20.0, N5]
+    table = fit_curves(
+        doses, Y, "probit", x_scale="log", family="binomial", sample_weight=n
+    )
+    assert table["status"].tolist() == ["failed", "fit"]
+    assert np.isnan(table["x_mid"][0])
+    reg = _binomial(model="probit").fit(doses[:, None], Y[:, 1], sample_weight=n)
+    np.testing.assert_allclose(table["x_mid"][1], reg.params_["x_mid"], rtol=1e-8)

@@ -190,6 +190,45 @@ def check_data(family, y, w):
     return bool(np.all(y[w > 0] == 0))
 
 
+def impossible_controls(model, fixed, x, Y, log_x):
+    """Curves (columns of ``Y``) with a zero-dose response that no curve of
+    ``model`` can produce with its asymptotes fixed: at x = 0 (on a log axis,
+    or for the x >= 0 models hill and weibull) any slope but 0 puts the curve
+    at an asymptote, so a response there must equal one.
+
+    Parameters
+    ----------
+    model : CurveModel
+    fixed : dict of ndarray (n_curves,)
+    x : ndarray of shape (n_points,)
+    Y : ndarray of shape (n_points, n_curves)
+        NaN where missing.
+    log_x : bool
+
+    Returns
+    -------
+    ndarray of bool, shape (n_curves,)
+    """
+    n_curves = Y.shape[1]
+    pinned = "top" in fixed and (not model.has_bottom or "bottom" in fixed)
+    at_zero = x == 0
+    if not (pinned and at_zero.any() and (log_x or model.domain == "nonnegative")):
+        return np.zeros(n_curves, dtype=bool)
+    top = np.broadcast_to(fixed["top"], (n_curves,))
+    bottom = np.broadcast_to(fixed["bottom"] if model.has_bottom else 0.0, (n_curves,))
+    y = Y[at_zero]
+    return (np.isfinite(y) & (y != top) & (y != bottom)).any(axis=0)
+
+
+def impossible_message(model_name, asymptotes):
+    return (
+        f"zero-dose responses that no {model_name!r} curve can have produced "
+        f"with its asymptotes fixed at {asymptotes}: at x = 0 the curve is at "
+        "an asymptote. Free the lower asymptote (natural mortality, Abbott's "
+        'correction: fixed={"top": 1} with "4pl" or "probit") or drop those rows.'
+    )
+
+
 def is_integer_valued(y):
     return bool(np.all(y == np.round(y)))
 

@@ -120,6 +120,7 @@ class _Plate:
     ):
         self.model = _curve_model(model)
         self.design = AxisDesign(model, x_scale)
+        self.log_x = x_scale == "log"
         names = self.model.param_names
         self.Y, self.labels = _response_matrix(Y)
         self.x = _check_x(x, self.Y.shape[0], self.model, x_scale)
@@ -390,7 +391,10 @@ def fit_curves(
         ``aic`` (from the log-likelihood), and ``r2`` is the deviance's
         :math:`1 - D/D_0` against a constant proportion or mean; a curve is
         ``"flat"`` when the likelihood-ratio test against that constant has a
-        p-value above ``flat_alpha``. Not with ``shared``.
+        p-value above ``flat_alpha``; a curve whose zero-dose reads no
+        curve with the fixed asymptotes can produce (responders among the
+        controls with the lower asymptote at 0) is ``"failed"``, not fitted.
+        Not with ``shared``.
     overdispersion : {"none", "scale"}, default="none"
         ``"scale"``: standard errors times :math:`\sqrt{\hat\phi}`, the
         Pearson dispersion (quasi-likelihood).
@@ -522,7 +526,16 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
     else:  # the null deviance; a constant response carries no information
         tss, size = _null_deviance(Y, W, family)
         constant = tss <= 64 * np.finfo(float).eps * size
-    fittable = (n_obs > n_free) & ~constant
+    impossible = np.zeros(Y.shape[1], dtype=bool)
+    if family is not None:
+        impossible = _family.impossible_controls(
+            plate.model,
+            options.of_curves(chunk).fixed,
+            plate.x,
+            np.where(observed, Y, np.nan),
+            plate.log_x,
+        )
+    fittable = (n_obs > n_free) & ~constant & ~impossible
     likelihood = family is not None
 
     def no_growth(rss, rows):
@@ -580,6 +593,7 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
         "n_obs": n_obs,
         "tss": tss,
         "constant": constant,
+        "impossible": impossible,
     }
 
 
@@ -643,7 +657,7 @@ def _likelihood_statistics(plate, fit, flat_alpha):
     family, n_free = plate.family, plate.options.n_free
     deviance, null, n_obs = fit["rss"], fit["tss"], fit["n_obs"]
     flat = fit["constant"] | _no_growth(null, deviance, n_obs, n_free, flat_alpha, True)
-    flat &= n_obs > n_free
+    flat &= (n_obs > n_free) & ~fit["impossible"]  # impossible data: failed
     good = fit["converged"] & ~fit["singular"] & fit["started"]
     seen = np.isfinite(plate.Y) & (plate.W > 0)
     Y, W = np.where(seen, plate.Y, 0.0), np.where(seen, plate.W, 0.0)

@@ -530,29 +530,19 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         return _family.default_fixed(self._likelihood, MODELS[model].param_names)
 
     def _check_controls(self, design, options, X, y, seen):
-        """Refuse zero-dose responses that a curve pinned at its fixed
-        asymptotes there cannot produce (any slope but 0 sends x = 0 on a
-        log axis, or for hill and weibull, to an asymptote)."""
+        """Refuse zero-dose responses a curve pinned at its fixed asymptotes
+        cannot produce (:func:`._family.impossible_controls`)."""
         if not design.single:
             return
-        at_zero = seen & (X[:, 0] == 0)
-        if not at_zero.any() or not (
-            self.x_scale == "log" or design.model.domain == "nonnegative"
-        ):
-            return
-        fixed, names = options.fixed, design.names
-        if "top" not in fixed or ("bottom" in names and "bottom" not in fixed):
-            return
-        asymptotes = [fixed["top"][0], fixed["bottom"][0] if "bottom" in names else 0.0]
-        impossible = at_zero & ~np.isin(y, asymptotes)
-        if impossible.any():
+        Y = np.where(seen, y, np.nan)[:, None]
+        log_x = self.x_scale == "log"
+        if _family.impossible_controls(design.model, options.fixed, X[:, 0], Y, log_x)[
+            0
+        ]:
+            asymptotes = {n: float(v[0]) for n, v in options.fixed.items()}
             raise ValueError(
-                f"{int(impossible.sum())} zero-dose row(s) have responses "
-                f"(y = {y[impossible][:3]}) that no {design.model.name!r} curve "
-                f"can have produced with its asymptotes fixed at {sorted(asymptotes)}:"
-                " at x = 0 the curve is at an asymptote. Free the lower asymptote "
-                '(natural mortality, Abbott\'s correction: fixed={"top": 1} with '
-                '"4pl" or "probit") or drop those rows.'
+                "The data have "
+                + _family.impossible_message(design.model.name, asymptotes)
             )
 
     def _check_family_data(self, y, sample_weight):
