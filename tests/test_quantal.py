@@ -1052,3 +1052,30 @@ def test_a_plate_column_with_impossible_controls_fails_and_the_others_fit():
     assert np.isnan(table["x_mid"][0])
     reg = _binomial(model="probit").fit(doses[:, None], Y[:, 1], sample_weight=n)
     np.testing.assert_allclose(table["x_mid"][1], reg.params_["x_mid"], rtol=1e-8)
+
+
+def test_several_features_give_logistic_regression_and_the_fit_pickles():
+    import pickle
+
+    from scipy.special import expit
+
+    from sksigmoid import SigmoidNeuronClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 2))
+    y = rng.binomial(1, expit(1.5 * X[:, 0] - 0.7 * X[:, 1] + 0.3)).astype(float)
+    reg = SigmoidGrowthRegressor("logistic", family="binomial").fit(X, y)
+    neuron = SigmoidNeuronClassifier(tol=1e-12).fit(X, y.astype(int))
+    np.testing.assert_allclose(
+        [reg.params_["coef_0"], reg.params_["coef_1"], reg.params_["intercept"]],
+        [*neuron.coef_[0], neuron.intercept_[0]],
+        rtol=1e-8,
+    )
+    np.testing.assert_allclose(
+        [reg.std_errors_[n] for n in ("coef_0", "coef_1", "intercept")],
+        np.sqrt(np.diag(neuron.covariance_)),
+        rtol=1e-7,
+    )
+    again = pickle.loads(pickle.dumps(reg))
+    np.testing.assert_array_equal(again.predict(X), reg.predict(X))
+    assert again.goodness_of_fit_ == reg.goodness_of_fit_
