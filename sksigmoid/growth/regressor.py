@@ -10,6 +10,10 @@ Levenberg--Marquardt over the candidate starts at once, in units read off the
 data), the same one :func:`~sksigmoid.growth.fit_curves` runs. It reports the
 Gauss--Newton inference: :math:`\hat\sigma^2 = S/(n - p)` and
 :math:`\operatorname{Cov}(\hat\theta) = \hat\sigma^2 (J^\top W J)^{-1}`.
+For quantal and count data (``family="binomial"`` or ``"poisson"``) it
+minimises the deviance instead, by Fisher scoring in the same engine
+(:mod:`._family`), with the inverse Fisher information as covariance
+(:mod:`._inference`).
 """
 
 import functools
@@ -83,8 +87,10 @@ def _design(model, n_features, x_scale):
 # The estimator
 # --------------------------------------------------------------------------
 class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator):
-    r"""Sigmoidal growth / dose-response curve fitted by nonlinear least squares.
+    r"""Sigmoidal growth / dose-response curve: least squares or maximum likelihood.
 
+    Fitted by nonlinear least squares, or by maximum likelihood for quantal
+    (binomial) and count (Poisson) responses (``family``).
     Self-starting (no initial values needed), with Gauss--Newton inference on
     the parameters, the curve and derived quantities (effective doses,
     inflection point, maximum slope, lag time, doubling time, area under the
