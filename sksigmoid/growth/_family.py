@@ -67,11 +67,12 @@ class Family:
             d = np.where(valid & ~np.isnan(d), d, np.inf)
         return np.maximum(d, 0.0)  # rounding can make a perfect fit -1e-17
 
-    def log_likelihood(self, y, mu, w):
-        r"""Total log-likelihood :math:`\ell = \sum_i \ell_i` (R's ``logLik`` of
-        a glm: binomial with :math:`n_i = w_i` subjects and :math:`w_i y_i`
+    def log_likelihood(self, y, mu, w, axis=None):
+        r"""Log-likelihood :math:`\ell = \sum_i \ell_i` (R's ``logLik`` of a
+        glm: binomial with :math:`n_i = w_i` subjects and :math:`w_i y_i`
         responders, the binomial coefficient included; Poisson counts with
-        frequency weights :math:`w_i`)."""
+        frequency weights :math:`w_i`): the total, or the sums along
+        ``axis`` (one per curve of a plate)."""
         with np.errstate(all="ignore"):
             if self.name == "binomial":
                 k = w * y
@@ -84,7 +85,8 @@ class Family:
                 )
             else:
                 terms = w * (xlogy(y, mu) - mu - gammaln(y + 1))
-        return float(np.where(w > 0, terms, 0.0).sum())
+        total = np.where(w > 0, terms, 0.0).sum(axis=axis)
+        return float(total) if axis is None else total
 
     def magnitude(self, y):
         """The size of a point's deviance terms, what their rounding is
@@ -146,21 +148,27 @@ def default_fixed(family, names):
     return {n: v for n, v in (("bottom", 0.0), ("top", 1.0)) if n in names}
 
 
-def asymptote_bounds(family, names):
-    """The range a family keeps the free asymptotes in: [0, 1] for a
-    proportion, [0, inf) for a mean count."""
-    if family is None:
-        return {}
-    return {n: (family.lower, family.upper) for n in ("bottom", "top") if n in names}
+def asymptote_bounds(family, names, bounds=None):
+    """The user's ``bounds`` with the free asymptotes narrowed to the range a
+    family keeps them in: [0, 1] for a proportion, [0, inf) for a mean count."""
+    merged = {}
+    if family is not None:
+        merged = {
+            n: (family.lower, family.upper) for n in ("bottom", "top") if n in names
+        }
+    for name, pair in (bounds or {}).items():
+        lo, hi = merged.get(name, (-np.inf, np.inf))
+        merged[name] = (max(lo, pair[0]), min(hi, pair[1])) if name in merged else pair
+    return merged
 
 
-def check_data(family, y, w):
+def check_data(family, y, w, overdispersion="none"):
     """Refuse responses or weights a family cannot have produced.
 
     Binomial: proportions in [0, 1] with a positive number of subjects
     (``sample_weight``) per row. Poisson: counts >= 0, integers (non-integer
     responses are accepted only with ``overdispersion="scale"``, the
-    quasi-Poisson likelihood, checked by the caller).
+    quasi-Poisson likelihood).
 
     Returns
     -------
@@ -186,6 +194,12 @@ def check_data(family, y, w):
     if np.any(y < 0):
         raise ValueError(
             f'family="poisson" needs counts y >= 0; got min(y) = {y.min():g}.'
+        )
+    if overdispersion == "none" and not np.all(y == np.round(y)):
+        raise ValueError(
+            'family="poisson" needs integer counts y; got non-integer values. '
+            "For a continuous mean-proportional response use overdispersion="
+            '"scale" (quasi-Poisson).'
         )
     return bool(np.all(y[w > 0] == 0))
 
@@ -227,10 +241,6 @@ def impossible_message(model_name, asymptotes):
         "an asymptote. Free the lower asymptote (natural mortality, Abbott's "
         'correction: fixed={"top": 1} with "4pl" or "probit") or drop those rows.'
     )
-
-
-def is_integer_valued(y):
-    return bool(np.all(y == np.round(y)))
 
 
 def goodness_of_fit(pearson, deviance, dof):

@@ -125,15 +125,16 @@ def _inference(design, X, y, sample_weight, result, options, estimator):
         aic, aicc, bic = map(float, information_criteria(rss, n, k, log_w))
         likelihood = _least_squares_fit(rss, dof)
     else:
+        mu = design.value(theta, X)
         likelihood, (aic, aicc, bic) = _likelihood_fit(
-            family, design, theta, X, y, sample_weight, result, dof, k
+            family, mu, y, sample_weight, result, dof, k
         )
         if getattr(estimator, "_no_information", False):
             found = [(_no_information_message(family, y), FlatCurveWarning)]
             covariance = np.where(np.outer(free, free), np.nan, 0.0)
     tss = sample_weight @ (y - np.average(y, weights=sample_weight)) ** 2
     if family is not None:  # the RSS of the proportions or counts
-        rss_y = float(sample_weight @ (y - design.value(theta, X)) ** 2)
+        rss_y = float(sample_weight @ (y - mu) ** 2)
     else:
         rss_y = rss
     fitted = _fitted(
@@ -172,10 +173,10 @@ def _least_squares_fit(rss, dof):
     }
 
 
-def _likelihood_fit(family, design, theta, X, y, w, result, dof, k):
+def _likelihood_fit(family, mu, y, w, result, dof, k):
     """A likelihood fit's deviance, Pearson statistic, dispersion and
-    goodness of fit, and its AIC, AICc and BIC from the log-likelihood."""
-    mu = design.value(theta, X)
+    goodness of fit, and its AIC, AICc and BIC from the log-likelihood
+    (``mu``: the fitted means)."""
     deviance, pearson = float(result.rss[0]), float(result.pearson[0])
     log_likelihood = family.log_likelihood(y, mu, w)
     n = np.count_nonzero(w)

@@ -133,7 +133,7 @@ class _Plate:
             self._check_family_data()
             if fixed is None:
                 fixed = _family.default_fixed(self.family, names)
-            bounds = _within(_family.asymptote_bounds(self.family, names), bounds)
+            bounds = _family.asymptote_bounds(self.family, names, bounds)
         elif overdispersion != "none":
             raise ValueError(
                 'overdispersion="scale" applies to family="binomial" or "poisson".'
@@ -155,25 +155,7 @@ class _Plate:
         NaN, aside)."""
         seen = np.isfinite(self.Y)
         y, w = self.Y[seen], np.broadcast_to(self.W, self.Y.shape)[seen]
-        _family.check_data(self.family, y, w)
-        if (
-            self.family.name == "poisson"
-            and self.overdispersion == "none"
-            and not _family.is_integer_valued(y)
-        ):
-            raise ValueError(
-                'family="poisson" needs integer counts; got non-integer values '
-                '(overdispersion="scale" fits them by quasi-Poisson).'
-            )
-
-
-def _within(family_bounds, bounds):
-    """The user's bounds narrowed to a family's range of the asymptotes."""
-    merged = dict(family_bounds)
-    for name, pair in (bounds or {}).items():
-        lo, hi = merged.get(name, (-np.inf, np.inf))
-        merged[name] = (max(lo, pair[0]), min(hi, pair[1])) if name in merged else pair
-    return merged
+        _family.check_data(self.family, y, w, self.overdispersion)
 
 
 def starting_values(
@@ -515,7 +497,7 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
     their first fit.
     """
     Y, W = plate.Y[:, chunk], plate.W[:, chunk]
-    options = plate.options
+    options = plate.options.of_curves(chunk)
     n_free = options.n_free
     observed = np.isfinite(Y) & (W > 0)
     n_obs = observed.sum(axis=0)
@@ -530,7 +512,7 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
     if family is not None:
         impossible = _family.impossible_controls(
             plate.model,
-            options.of_curves(chunk).fixed,
+            options.fixed,
             plate.x,
             np.where(observed, Y, np.nan),
             plate.log_x,
@@ -549,7 +531,6 @@ def _fit_chunk(plate, chunk, max_nfev, tol, flat_alpha):
         "family": family,
         "dispersion": plate.overdispersion,
     }
-    options = options.of_curves(chunk)
     first = fit(
         plate.design, plate.x, Y, W, options, which="self", fit_rows=fittable, **common
     )
@@ -663,12 +644,7 @@ def _likelihood_statistics(plate, fit, flat_alpha):
     Y, W = np.where(seen, plate.Y, 0.0), np.where(seen, plate.W, 0.0)
     with np.errstate(all="ignore"):
         mean = plate.design.values(fit["params"], plate.x).T
-        log_likelihood = np.array(
-            [
-                family.log_likelihood(Y[:, c], mean[:, c], W[:, c])
-                for c in range(Y.shape[1])
-            ]
-        )
+        log_likelihood = family.log_likelihood(Y, mean, W, axis=0)
         dof = n_obs - n_free
         return {
             "deviance": deviance,

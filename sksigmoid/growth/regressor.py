@@ -565,17 +565,9 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 f"family={self.family!r} is fitted by maximum likelihood: loss "
                 f"must be 'linear'; got {self.loss!r}."
             )
-        self._no_information = _family.check_data(family, y, sample_weight)
-        if (
-            family.name == "poisson"
-            and self.overdispersion == "none"
-            and not _family.is_integer_valued(y)
-        ):
-            raise ValueError(
-                'family="poisson" needs integer counts y; got non-integer values. '
-                "For a continuous mean-proportional response use overdispersion="
-                '"scale" (quasi-Poisson).'
-            )
+        self._no_information = _family.check_data(
+            family, y, sample_weight, self.overdispersion
+        )
 
     def _check_x_domain(self, X, candidates):
         if self.x_scale == "log" and np.any(X < 0):
@@ -598,12 +590,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                     )
 
     def _options(self, design, fixed=None, p0=None):
-        bounds = _family.asymptote_bounds(self._likelihood, design.names)
-        for name, pair in (self.bounds or {}).items():
-            lo, hi = bounds.get(name, (-np.inf, np.inf))
-            bounds[name] = (
-                (max(lo, pair[0]), min(hi, pair[1])) if name in bounds else pair
-            )
+        bounds = _family.asymptote_bounds(self._likelihood, design.names, self.bounds)
         return fit_options(
             design.names,
             design.model.default_bounds,
@@ -889,6 +876,13 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
         dimensions of a vector argument such as the percents of
         :meth:`effective_dose`), and returns one row per column.
         """
+        value, grad = self._value_and_gradient(quantity, n_dims)
+        std = np.sqrt(np.einsum("j...,jk,k...->...", grad, self.covariance_, grad))
+        return _estimate(value, std, self._t_critical(level) if level else None)
+
+    def _value_and_gradient(self, quantity, n_dims=0):
+        """``quantity(theta)`` and its gradient (parameters on axis 0, 0 for
+        the fixed ones) by the central differences of :meth:`_delta`."""
         columns, h, free = self._perturbations()
         k = h.size
         columns = columns.reshape(columns.shape + (1,) * n_dims)
@@ -898,9 +892,7 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
                 (k,) + (1,) * (out.ndim - 1)
             )
         grad[~free] = 0.0
-        value = out[0]
-        std = np.sqrt(np.einsum("j...,jk,k...->...", grad, self.covariance_, grad))
-        return _estimate(value, std, self._t_critical(level) if level else None)
+        return out[0], grad
 
     def _perturbations(self):
         """The parameters and their central-difference perturbations, columns
@@ -996,22 +988,13 @@ class SigmoidGrowthRegressor(CallbackSupportMixin, RegressorMixin, BaseEstimator
             q = np.where(np.asarray(slope) > 0, p / 100, 1 - p / 100)
             with np.errstate(divide="ignore"):
                 centre = np.log(loc) if log_location else loc
-            return np.stack(
-                np.broadcast_arrays(
-                    model.profile.inverse(q, *shape) + slope * centre, slope
-                )
-            )
+            a = model.profile.inverse(q, *shape) + slope * centre
+            return np.stack(np.broadcast_arrays(a, slope), axis=-1)
 
         # a, b and their gradients by the delta method's central differences
-        columns, h, free = self._perturbations()
-        k = h.size
-        out = ratio_terms(columns.reshape(columns.shape + (1,) * p.ndim))
-        grad = (out[:, 1 : k + 1] - out[:, k + 1 :]) / (2 * h).reshape(
-            (1, k) + (1,) * p.ndim
-        )
-        grad[:, ~free] = 0.0
-        v = np.einsum("aj...,jk,bk...->ab...", grad, self.covariance_, grad)
-        a, b = out[:, 0]
+        terms, grad = self._value_and_gradient(ratio_terms, p.ndim)
+        v = np.einsum("j...a,jk,k...b->ab...", grad, self.covariance_, grad)
+        a, b = terms[..., 0], terms[..., 1]
         lower, upper = np.vectorize(_compare.fieller_interval)(
             a, b, v[0, 0], v[1, 1], v[0, 1], crit
         )
