@@ -636,6 +636,49 @@ def well_conditioned_cholesky(A):
     return factor
 
 
+def overlap_certified(X, y, sample_weight, z, fit_intercept):
+    r"""Whether the fit at logits ``z`` proves that the classes overlap (no
+    complete or quasi-complete separation), without the linear programme.
+
+    By Stiemke's theorem, no :math:`\beta` has :math:`U\beta \ge 0,
+    U\beta \ne 0` (rows :math:`u_i = (2y_i - 1)\tilde x_i` over the samples
+    of positive weight) exactly when some :math:`\lambda > 0` has
+    :math:`U^\top\lambda = 0`. At the maximum-likelihood estimate
+    :math:`\lambda_i = s_i |y_i - p_i|` is one (its score is
+    :math:`U^\top\lambda`); at any other fit (Firth's, a solver's last
+    iterate) it is projected onto the null space of :math:`U^\top`,
+    :math:`\lambda - U (U^\top U)^{-1} U^\top \lambda`, twice (the second
+    correction bounds the rounding of the first). Certified when every entry
+    stays positive by more than that bound; otherwise (or for sparse or
+    collinear ``X``) the programme decides.
+    """
+    if sp.issparse(X):
+        return False
+    keep = sample_weight > 0
+    if not keep.all():
+        X, y, z, sample_weight = X[keep], y[keep], z[keep], sample_weight[keep]
+    sign = 2.0 * y - 1.0
+    U = X * sign[:, None]
+    if fit_intercept:
+        U = np.hstack([U, sign[:, None]])
+    U = U.astype(np.float64, copy=False)
+    lam = sample_weight * np.abs(y - sigmoid(z))
+    gram = U.T @ U
+    d = jacobi_scale(gram)
+    factor = well_conditioned_cholesky(gram / np.outer(d, d))
+    if factor is None:
+        return False
+
+    def projection(v):  # of v onto the column space of U
+        return U @ (lapack.dpotrs(factor, (U.T @ v) / d)[0] / d)
+
+    lam = lam - projection(lam)
+    # once more: what is left of the projection bounds its rounding
+    correction = projection(lam)
+    lam = lam - correction
+    return bool(lam.min() > 0 and np.abs(correction).max() <= 0.5 * lam.min())
+
+
 def separation_detected(X, y, sample_weight, fit_intercept):
     """Whether the classes are (quasi-)completely separated (see
     :func:`separation_direction`)."""
@@ -654,24 +697,32 @@ def separation_direction(X, y, sample_weight, fit_intercept):
 
     over the samples of positive weight. A positive optimum is a direction
     along which the log-likelihood increases without bound: the maximum-
-    likelihood estimate does not exist. Returns that direction (the
-    coefficients, intercept last), or None when the classes overlap.
+    likelihood estimate does not exist. The columns of :math:`U` are scaled
+    to a largest entry of 1 first, so that the test does not depend on the
+    units of the features. Returns that direction (the coefficients,
+    intercept last), or None when the classes overlap.
     """
     keep = sample_weight > 0
     X, y = X[keep], y[keep]
     sign = 2.0 * y - 1.0
+    # in units where every column's largest entry is 1: separation does not
+    # depend on them, but with the box [-1, 1] the programme's optimum does
     if sp.issparse(X):
         U = sp.csr_matrix(X.multiply(sign[:, None]))
         if fit_intercept:
             U = sp.hstack([U, sp.csr_matrix(sign[:, None])], format="csr")
+        column_max = abs(U).max(axis=0).toarray().ravel()
+        column_max = np.where(column_max > 0, column_max, 1.0)
+        U = sp.csr_matrix(U @ sp.diags(1.0 / column_max))
         col_sums = np.asarray(U.sum(axis=0)).ravel()
-        u_max = abs(U).max()
     else:
         U = X * sign[:, None]
         if fit_intercept:
             U = np.hstack([U, sign[:, None]])
+        column_max = np.abs(U).max(axis=0)
+        column_max = np.where(column_max > 0, column_max, 1.0)
+        U = U / column_max
         col_sums = U.sum(axis=0)
-        u_max = np.abs(U).max()
     result = linprog(
         -col_sums,
         A_ub=-U,
@@ -681,8 +732,8 @@ def separation_direction(X, y, sample_weight, fit_intercept):
     )
     if result.status != 0:
         return None
-    if -result.fun > 1e-6 * U.shape[0] * max(u_max, 1.0):
-        return result.x
+    if -result.fun > 1e-6 * U.shape[0]:
+        return result.x / column_max
     return None
 
 
@@ -1545,6 +1596,10 @@ class SigmoidNeuronClassifier(
             objective.X.shape[0] * objective.n_params <= _SEPARATION_ALWAYS_CHECKED_SIZE
         )
         if not small and np.max(np.abs(z)) < _SEPARATION_SUSPECT_LOGIT:
+            return False
+        if overlap_certified(
+            objective.X, objective.y, objective.s, z, objective.fit_intercept
+        ):
             return False
         return separation_detected(
             objective.X, objective.y, objective.s, objective.fit_intercept

@@ -1117,3 +1117,92 @@ def test_property_profile_intervals_contain_the_estimate(problem):
             assert lo <= w[j] <= hi, (name, lo, w[j], hi)
             if not clf.firth and name in clf.separation_:
                 assert (hi if clf.separation_[name] == "+inf" else -lo) == np.inf
+
+
+# ------------------------------------------------- the overlap certificate
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(4, 40),
+    k=st.integers(1, 4),
+    seed=st.integers(0, 2**32 - 1),
+    separated=st.booleans(),
+    weighted=st.booleans(),
+)
+def test_property_overlap_certificate_never_contradicts_the_programme(
+    n, k, seed, separated, weighted
+):
+    """Stiemke's certificate (which spares the linear programme) is never
+    given for data the programme finds separated, at the ML fit, Firth's or
+    an arbitrary point, and it is given for clearly overlapping data."""
+    from sksigmoid.neuron import overlap_certified, separation_direction
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, k)) * rng.choice([1e-3, 1.0, 1e3], size=k)
+    z_true = (X / X.std(axis=0).clip(1e-300)) @ rng.normal(size=k) + rng.normal()
+    y = (z_true > 0).astype(float) if separated else rng.binomial(1, 0.5, n) * 1.0
+    s = rng.uniform(0, 2, n) * (rng.random(n) > 0.2) if weighted else np.ones(n)
+    if s.sum() == 0:
+        s[0] = 1.0
+    lp = separation_direction(X, y, s, True) is not None
+    for z in (rng.normal(size=n), z_true, np.zeros(n)):
+        if overlap_certified(X, y, s, z, True):
+            assert not lp
+    if not lp and (s > 0).all():
+        for firth in (False, True):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                clf = SigmoidNeuronClassifier(firth=firth).fit(X, y, sample_weight=s)
+            assert not clf.separated_
+
+
+def test_overlap_certificate_spares_the_programme_and_agrees_with_it():
+    """On overlapping data the fit's own probabilities certify the overlap
+    (the programme is not run) for ML and Firth fits; on separated and
+    quasi-separated data it is never certified and the programme names the
+    coefficients."""
+    from sksigmoid import neuron
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 4))
+    y = rng.binomial(1, expit(X @ [1.0, -0.5, 0.2, 0.0] - 1.0))
+    calls = []
+    original = neuron.separation_detected
+
+    def counted(*args):
+        calls.append(1)
+        return original(*args)
+
+    neuron.separation_detected = counted
+    try:
+        for firth in (False, True):
+            clf = SigmoidNeuronClassifier(firth=firth).fit(X, y)
+            assert not clf.separated_ and clf.separation_ == {}
+        assert calls == []
+        # quasi-complete: the fit does not classify every row, the programme decides
+        quasi_X = np.array([[0.0], [0], [0], [1], [1], [1], [1]])
+        quasi_y = np.array([0.0, 1, 0, 1, 1, 1, 1])
+        with pytest.warns(SeparationWarning):
+            clf = SigmoidNeuronClassifier().fit(quasi_X, quasi_y)
+        assert calls and clf.separation_ == {"x0": "+inf"}
+    finally:
+        neuron.separation_detected = original
+
+
+def test_separation_test_does_not_depend_on_the_units_of_the_features():
+    """Regression: the programme's box [-1, 1] made its optimum scale with
+    the features, so a separating feature in small units beside one in large
+    units passed for overlapping data (no warning, finite 'standard errors')."""
+    from sksigmoid.neuron import separation_direction
+
+    rng = np.random.default_rng(0)
+    x0 = np.array([0.0, 0, 0, 1, 1, 1, 1, 0, 1, 0])
+    y = np.array([0.0, 1, 0, 1, 1, 1, 1, 0, 1, 0])
+    noise = rng.normal(size=x0.size)
+    for small, large in ((1.0, 1.0), (1e-4, 1e4), (1e-6, 1.0)):
+        X = np.column_stack([small * x0, large * noise])
+        direction = separation_direction(X, y, np.ones_like(y), True)
+        assert direction is not None and direction[0] > 0, (small, large)
+        with pytest.warns(SeparationWarning, match="x0 -> \\+inf"):
+            SigmoidNeuronClassifier().fit(X, y)
