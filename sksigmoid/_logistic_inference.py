@@ -10,12 +10,12 @@ With raw (frequency) sample weights :math:`S_i`, :math:`W = \sum_i S_i`,
   :math:`\tfrac12 \log\det I(w)` (the Jeffreys prior); its score is
   :math:`U^*(w) = \tilde X^\top [S (y - p) + h (\tfrac12 - p)]` with
   :math:`h` the diagonal of the hat matrix (R's ``logistf``).
-- **Profile likelihood** (:func:`profile_interval`): the
+- **Profile likelihood** (:func:`._profile_likelihood.profile_interval`): the
   :math:`\{b : 2(\hat\ell - \ell_j(b)) \le \chi^2_{1}(\text{level})\}`,
   :math:`\ell_j(b)` the (penalised) log-likelihood maximised over the other
   coefficients with :math:`w_j = b`; an endpoint that does not exist (the
   profile never falls that far: separation) is :math:`\pm\infty`.
-- **Likelihood-ratio tests** (:func:`drop_one_tests`): :math:`2(\hat\ell -
+- **Likelihood-ratio tests** (:func:`._profile_likelihood.drop_one_tests`): :math:`2(\hat\ell -
   \ell_j(0))` against :math:`\chi^2_1` (R's ``drop1(test="LRT")``, and
   ``logistftest``, whose penalty keeps the full model's information).
 - **Robust covariance** (:func:`robust_covariance`): the sandwich
@@ -33,7 +33,7 @@ from collections import namedtuple
 
 import numpy as np
 import scipy.sparse as sp
-from scipy import linalg, optimize, stats
+from scipy import linalg
 
 from ._numeric import sigmoid
 
@@ -41,9 +41,6 @@ __all__ = [
     "firth_penalty",
     "firth_penalty_gradient",
     "firth_penalty_hessian",
-    "constrained_maximum",
-    "profile_interval",
-    "drop_one_tests",
     "robust_covariance",
     "average_marginal_effects",
     "LikelihoodRatioTest",
@@ -182,225 +179,9 @@ def firth_penalty_hessian(objective, z):
     return first - 0.5 * B.T @ B
 
 
-# --------------------------------------------------------------------------
-# constrained maxima: profiles and tests
-# --------------------------------------------------------------------------
 def log_likelihood(objective, w):
     """The (penalised, for Firth) log-likelihood at ``w``: ``-W L(w)``."""
     return -objective.total_weight * objective.loss(w, objective._affine(w))
-
-
-def _fisher(objective, z):
-    """The Fisher information (normalised) at ``z``: the Hessian of the
-    log-loss, and the one Firth's steps use (logistf)."""
-    hessian = getattr(objective, "fisher_hessian", None) or objective.hessian
-    return hessian(z, l2=0.0)
-
-
-def constrained_maximum(objective, w0, j, value, *, tol=1e-10, max_iter=200):
-    r"""Maximise the (penalised) log-likelihood over every coefficient but
-    ``w_j = value``: Fisher-scoring steps in the others, each kept only if
-    it raises the objective.
-
-    Returns
-    -------
-    w : ndarray
-    log_likelihood : float
-    converged : bool
-    """
-    from .neuron import solve_newton_system
-
-    w = np.array(w0, dtype=float)
-    w[j] = value
-    free = np.ones(w.size, dtype=bool)
-    free[j] = False
-    z = objective._affine(w)
-    loss = objective.loss(w, z)
-    resolution = 16 * np.finfo(float).eps
-    for _ in range(max_iter):
-        grad = objective.gradient(w, z)[free]
-        H = _fisher(objective, z)[np.ix_(free, free)]
-        step = np.zeros_like(w)
-        step[free] = solve_newton_system(H, grad)
-        # the log-likelihood's predicted rise: below ~1e-13 of it, the
-        # maximum is reached as far as any test of it can tell
-        rise = 0.5 * objective.total_weight * float(grad @ step[free])
-        if not np.isfinite(rise):
-            return w, -objective.total_weight * loss, False
-        if rise <= 1e-13 * max(1.0, objective.total_weight * abs(loss)):
-            return w, -objective.total_weight * loss, True
-        t = 1.0
-        while True:
-            trial = w - t * step
-            z_trial = objective._affine(trial)
-            loss_trial = objective.loss(trial, z_trial)
-            if loss_trial <= loss + resolution * abs(loss):
-                break
-            t *= 0.5
-            if t < 1e-10:
-                return w, -objective.total_weight * loss, False
-        moved = np.max(np.abs(t * step)) / max(1.0, np.max(np.abs(trial)))
-        w, z, loss = trial, z_trial, loss_trial
-        if moved <= tol:
-            return w, -objective.total_weight * loss, True
-    return w, -objective.total_weight * loss, False
-
-
-def _inverse_information(objective, z):
-    """:math:`I^{-1}` (raw weights) at ``z``: from the Cholesky factor a Firth
-    objective computed there, else by :func:`.neuron.inverse_and_rank`."""
-    from .neuron import inverse_and_rank
-
-    if hasattr(objective, "fisher_hessian"):
-        inverse = _firth_information(objective, z)[3]
-        return None if inverse is None else inverse @ inverse.T
-    V, _ = inverse_and_rank(objective.total_weight * _fisher(objective, z))
-    return V
-
-
-def _venzon_moolgavkar(objective, w_hat, j, target, side, *, max_iter=100):
-    r"""An endpoint of a profile-likelihood interval by Venzon and
-    Moolgavkar's (1988) iteration: Newton on the system
-    :math:`\ell(w) = \ell^*`, :math:`\partial\ell/\partial w_{-j} = 0`.
-
-    With the score :math:`U` and :math:`V` the inverse Fisher information,
-    each step is :math:`\delta = V(U + \lambda e_j)` with :math:`\lambda =
-    \pm\sqrt{2(\ell - \ell^* + \tfrac12 U^\top V U)/V_{jj}}` (the optimum of
-    the quadratic model on the level set), signed by the side, and halved
-    while it does not bring the log-likelihood nearer :math:`\ell^*`.
-    Returns the endpoint, or None when it does not converge (the caller
-    then brackets it).
-    """
-    W = objective.total_weight
-    w = np.array(w_hat, dtype=float)
-    free = np.arange(w.size) != j
-    tolerance = 1e-11 * max(1.0, abs(target))
-    for _ in range(max_iter):
-        z = objective._affine(w)
-        ll = -W * objective.loss(w, z)
-        U = -W * objective.gradient(w, z)
-        V = _inverse_information(objective, z)
-        if V is None or not np.isfinite(ll):
-            return None
-        if abs(ll - target) <= tolerance and np.all(
-            np.abs(U[free]) * np.sqrt(np.diag(V)[free]) <= 1e-9
-        ):
-            return w[j]
-        VU = V @ U
-        radicand = 2.0 * (ll - target + 0.5 * U @ VU) / V[j, j]
-        step = VU + side * np.sqrt(max(radicand, 0.0)) * V[:, j]
-        V_free = V[np.ix_(free, free)]
-        gap = abs(ll - target) + 0.5 * U[free] @ V_free @ U[free]
-        for _ in range(30):
-            trial = w + step
-            z_trial = objective._affine(trial)
-            ll_trial = -W * objective.loss(trial, z_trial)
-            if np.isfinite(ll_trial):
-                U_trial = -W * objective.gradient(trial, z_trial)
-                # merit: distance to the level set plus the free score's size
-                merit = abs(ll_trial - target) + 0.5 * (
-                    U_trial[free] @ V_free @ U_trial[free]
-                )
-                if merit < gap or merit <= tolerance:
-                    break
-            step = 0.5 * step
-        else:
-            return None
-        w = trial
-        if abs(w[j] - w_hat[j]) > 1e8 * (1.0 + abs(w_hat[j])):
-            return None
-    return None
-
-
-def profile_maximum(objective, starts, j, value):
-    """The constrained maximum at ``w_j = value`` from the best of several
-    starts (the nearest solution found, and zero: a start where the
-    probabilities saturate cannot move, zero never does)."""
-    zero = np.zeros_like(starts[0])
-    best = None
-    for start in [*starts, zero]:
-        w, ll, converged = constrained_maximum(objective, start, j, value)
-        if best is None or ll > best[1]:
-            best = (w, ll, converged)
-        if converged and start is not zero and best[1] == ll:
-            # a converged start is the maximum of a concave profile; zero
-            # only checks the others when they did not converge
-            break
-    return best
-
-
-def profile_interval(objective, w_hat, loglik_hat, j, level, se):
-    r"""The profile-likelihood interval of coefficient ``j`` at ``level``.
-
-    The endpoints solve :math:`\ell_j(b) = \hat\ell - \chi^2_1(\text{level})/2`
-    by Venzon and Moolgavkar's iteration (:func:`_venzon_moolgavkar`) or,
-    where it does not converge, by Brent's method on :math:`\ell_j` (each
-    constrained maximum from the nearest one found, and from zero where
-    that does not converge, :func:`profile_maximum`); where :math:`\ell_j`
-    does not fall that far however far ``b`` goes (its limit is above the
-    threshold: separation), the endpoint is :math:`\pm\infty`.
-    """
-    drop = 0.5 * stats.chi2.ppf(level, 1)
-    target = loglik_hat - drop
-    scale = se if np.isfinite(se) and se > 0 else max(1.0, abs(w_hat[j]))
-    ends = []
-    for side in (-1.0, 1.0):
-        end = _venzon_moolgavkar(objective, w_hat, j, target, side)
-        if end is not None and side * (end - w_hat[j]) > 0:
-            # a stationary point on the level set; the profile's only if no
-            # higher constrained maximum exists there (a penalised likelihood
-            # need not be concave)
-            _, ll, _ = profile_maximum(objective, [w_hat], j, end)
-            if ll - target <= 1e-9 * max(1.0, abs(target)):
-                ends.append(end)
-                continue
-        warm = [w_hat]
-
-        def excess(b, warm=warm):
-            w, ll, _ = profile_maximum(objective, [warm[0]], j, b)
-            warm[0] = w
-            return ll - target
-
-        inner, step = w_hat[j], scale
-        outer, found = None, False
-        previous = drop
-        for _ in range(60):
-            b = w_hat[j] + side * step
-            f = excess(b)
-            if f < 0:
-                outer, found = b, True
-                break
-            if abs(previous - f) <= 1e-9 * max(1.0, abs(target)) and step > 20 * scale:
-                break  # the profile has levelled off above the threshold
-            previous, inner = f, b
-            step *= 2.0
-        if not found:
-            ends.append(side * np.inf)
-            continue
-        warm[0] = w_hat
-        lo, hi = sorted((inner, outer))
-        try:
-            ends.append(
-                optimize.brentq(
-                    excess, lo, hi, xtol=1e-12 * max(1.0, abs(outer)), rtol=1e-15
-                )
-            )
-        except ValueError:
-            # the constrained maxima disagree between starts (a likelihood
-            # with several peaks): no endpoint can be trusted
-            ends.append(np.nan)
-    return ends[0], ends[1]
-
-
-def drop_one_tests(objective, w_hat, loglik_hat):
-    r"""Per coefficient: :math:`2(\hat\ell - \ell_j(0))` and its
-    :math:`\chi^2_1` p-value (each refit from the estimate and from zero,
-    :func:`profile_maximum`)."""
-    statistic = np.empty(w_hat.size)
-    for j in range(w_hat.size):
-        _, ll, _ = profile_maximum(objective, [w_hat], j, 0.0)
-        statistic[j] = max(2.0 * (loglik_hat - ll), 0.0)
-    return statistic, stats.chi2.sf(statistic, 1)
 
 
 # --------------------------------------------------------------------------

@@ -31,12 +31,10 @@ from ._logistic_inference import (
     LikelihoodRatioTest,
     _firth_information,
     average_marginal_effects,
-    drop_one_tests,
     firth_penalty,
     firth_penalty_gradient,
     firth_penalty_hessian,
     log_likelihood,
-    profile_interval,
     robust_covariance,
 )
 from ._network import affine_backward, affine_forward, output_delta
@@ -53,6 +51,7 @@ from ._optim import (
     soft_threshold,
     training_divergence,
 )
+from ._profile_likelihood import drop_one_tests, profile_interval
 from .exceptions import SeparationWarning
 from .utils._optional import import_pandas
 
@@ -685,6 +684,59 @@ def separation_detected(X, y, sample_weight, fit_intercept):
     return separation_direction(X, y, sample_weight, fit_intercept) is not None
 
 
+def _signed_rows(X, y, sample_weight, fit_intercept):
+    r"""The rows :math:`u_i = (2y_i - 1)\tilde x_i` of the samples of positive
+    weight, each column scaled to a largest entry of 1 (separation does not
+    depend on the units; with a box :math:`[-1, 1]` a linear programme's
+    optimum does), and those scales."""
+    keep = sample_weight > 0
+    X, y = X[keep], y[keep]
+    sign = 2.0 * y - 1.0
+    if sp.issparse(X):
+        U = sp.csr_matrix(X.multiply(sign[:, None]))
+        if fit_intercept:
+            U = sp.hstack([U, sp.csr_matrix(sign[:, None])], format="csr")
+        column_max = abs(U).max(axis=0).toarray().ravel()
+        column_max = np.where(column_max > 0, column_max, 1.0)
+        return sp.csr_matrix(U @ sp.diags(1.0 / column_max)), column_max
+    U = X * sign[:, None]
+    if fit_intercept:
+        U = np.hstack([U, sign[:, None]])
+    column_max = np.abs(U).max(axis=0)
+    column_max = np.where(column_max > 0, column_max, 1.0)
+    return U / column_max, column_max
+
+
+def receding_sides(X, y, sample_weight, fit_intercept):
+    r"""For each coefficient, whether some direction :math:`d` with
+    :math:`U d \ge 0` (along which no sample's log-likelihood falls) has
+    :math:`d_j < 0`, and whether one has :math:`d_j > 0`.
+
+    Where one does, the profile likelihood of coefficient :math:`j` never
+    falls below the likelihood of the fit on that side (follow :math:`d`
+    from it): that endpoint of every profile interval is infinite. One
+    linear programme per coefficient and side, :math:`\max \pm d_j` over
+    :math:`U d \ge 0, d \in [-1, 1]`.
+
+    Returns
+    -------
+    ndarray of bool, shape (n_params, 2)
+        ``[j, 0]``: towards :math:`-\infty`; ``[j, 1]``: towards :math:`+\infty`.
+    """
+    U, _ = _signed_rows(X, y, sample_weight, fit_intercept)
+    k = U.shape[1]
+    sides = np.zeros((k, 2), dtype=bool)
+    for j in range(k):
+        for side, column in ((-1.0, 0), (1.0, 1)):
+            c = np.zeros(k)
+            c[j] = -side
+            result = linprog(
+                c, A_ub=-U, b_ub=np.zeros(U.shape[0]), bounds=(-1, 1), method="highs"
+            )
+            sides[j, column] = result.status == 0 and -result.fun > 1e-7
+    return sides
+
+
 def separation_direction(X, y, sample_weight, fit_intercept):
     r"""Whether the classes are (quasi-)completely separated (Konis 2007).
 
@@ -698,31 +750,12 @@ def separation_direction(X, y, sample_weight, fit_intercept):
     over the samples of positive weight. A positive optimum is a direction
     along which the log-likelihood increases without bound: the maximum-
     likelihood estimate does not exist. The columns of :math:`U` are scaled
-    to a largest entry of 1 first, so that the test does not depend on the
-    units of the features. Returns that direction (the coefficients,
-    intercept last), or None when the classes overlap.
+    to a largest entry of 1 first (:func:`_signed_rows`), so that the test
+    does not depend on the units of the features. Returns that direction
+    (the coefficients, intercept last), or None when the classes overlap.
     """
-    keep = sample_weight > 0
-    X, y = X[keep], y[keep]
-    sign = 2.0 * y - 1.0
-    # in units where every column's largest entry is 1: separation does not
-    # depend on them, but with the box [-1, 1] the programme's optimum does
-    if sp.issparse(X):
-        U = sp.csr_matrix(X.multiply(sign[:, None]))
-        if fit_intercept:
-            U = sp.hstack([U, sp.csr_matrix(sign[:, None])], format="csr")
-        column_max = abs(U).max(axis=0).toarray().ravel()
-        column_max = np.where(column_max > 0, column_max, 1.0)
-        U = sp.csr_matrix(U @ sp.diags(1.0 / column_max))
-        col_sums = np.asarray(U.sum(axis=0)).ravel()
-    else:
-        U = X * sign[:, None]
-        if fit_intercept:
-            U = np.hstack([U, sign[:, None]])
-        column_max = np.abs(U).max(axis=0)
-        column_max = np.where(column_max > 0, column_max, 1.0)
-        U = U / column_max
-        col_sums = U.sum(axis=0)
+    U, column_max = _signed_rows(X, y, sample_weight, fit_intercept)
+    col_sums = np.asarray(U.sum(axis=0)).ravel()
     result = linprog(
         -col_sums,
         A_ub=-U,
@@ -1792,20 +1825,27 @@ class SigmoidNeuronClassifier(
                 "Fisher information is singular here (collinear or constant "
                 "features): drop the redundant features."
             )
-        # under separation, the likelihood rises without bound along the
-        # separating direction: that side of those coefficients is infinite
-        unbounded = {} if self.firth else self.separation_
+        # under separation the likelihood never falls along the directions
+        # that separate: those sides of those coefficients are infinite
+        infinite = np.zeros((len(names), 2), dtype=bool)
+        if self.separated_ and not self.firth:
+            objective = self._objective
+            infinite = receding_sides(
+                objective.X, objective.y, objective.s, objective.fit_intercept
+            )
         intervals, unresolved = {}, []
         for j, n in enumerate(names):
             lo, hi = profile_interval(
-                self._objective, w, self._loglik_hat, j, level, nonrobust[j]
+                self._objective,
+                w,
+                self._loglik_hat,
+                j,
+                level,
+                nonrobust[j],
+                infinite=infinite[j],
             )
             if np.isnan(lo) or np.isnan(hi):
                 unresolved.append(n)
-            if unbounded.get(n) == "+inf":
-                hi = np.inf
-            elif unbounded.get(n) == "-inf":
-                lo = -np.inf
             intervals[n] = (float(lo), float(hi))
         if unresolved:
             warnings.warn(

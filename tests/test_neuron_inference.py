@@ -147,31 +147,49 @@ def firth_fisher_scoring(X1, y, s, *, tol=1e-13, max_iter=200):
 
 def profile_loglik(X1, y, s, w_hat, j, b, firth=False):
     """max over the others of the (penalised) log-likelihood with w_j = b, by
-    scipy: trust-exact with the exact Hessian (ML; robust where the fixed
-    coefficient saturates the probabilities), BFGS for Firth (whose Hessian
-    is not the Fisher information)."""
+    scipy: trust-exact with the exact Hessian (ML, concave: one maximum;
+    robust where the fixed coefficient saturates the probabilities), BFGS
+    for Firth, whose constrained problem can have several maxima: the best
+    of those from the estimate, from zero, from the Wald approximation of the
+    constrained maximum, and followed from the estimate by continuation in
+    20 steps of w_j."""
     free = np.arange(w_hat.size) != j
 
-    def full(v):
-        w = w_hat.copy()
-        w[j], w[free] = b, v
-        return w
+    def maximum(b, start):
+        def full(v):
+            w = w_hat.copy()
+            w[j], w[free] = b, v
+            return w
 
-    def negative(v):
-        w = full(v)
-        return -loglik(X1, y, s, w, firth), -score(X1, y, s, w, firth)[free]
+        def negative(v):
+            w = full(v)
+            return -loglik(X1, y, s, w, firth), -score(X1, y, s, w, firth)[free]
 
-    if firth:
-        options = {"method": "BFGS", "options": {"gtol": 1e-10, "maxiter": 2000}}
-    else:
-        options = {
-            "method": "trust-exact",
-            "hess": lambda v: fisher(X1, full(v), s)[np.ix_(free, free)],
-            "options": {"gtol": 1e-12, "maxiter": 2000},
-        }
-    result = minimize(negative, w_hat[free], jac=True, **options)
-    assert np.max(np.abs(result.jac)) < 1e-7 * max(1.0, abs(result.fun)), result
-    return -result.fun
+        if firth:
+            options = {"method": "BFGS", "options": {"gtol": 1e-10, "maxiter": 2000}}
+        else:
+            options = {
+                "method": "trust-exact",
+                "hess": lambda v: fisher(X1, full(v), s)[np.ix_(free, free)],
+                "options": {"gtol": 1e-12, "maxiter": 2000},
+            }
+        result = minimize(negative, start, jac=True, **options)
+        converged = np.max(np.abs(result.jac)) < 1e-7 * max(1.0, abs(result.fun))
+        return -result.fun, result.x, converged
+
+    if not firth:
+        value, _, converged = maximum(b, w_hat[free])
+        assert converged
+        return value
+    cov = np.linalg.inv(fisher(X1, w_hat, s))
+    shift = w_hat + (b - w_hat[j]) * cov[:, j] / cov[j, j]  # Wald's conditional
+    found = [maximum(b, start[free]) for start in (w_hat, 0 * w_hat, shift)]
+    v = w_hat[free]
+    for t in np.linspace(0.0, 1.0, 21)[1:]:
+        value, v, converged = maximum(w_hat[j] + t * (b - w_hat[j]), v)
+    found.append((value, v, converged))
+    best = max(f[0] for f in found if f[2])
+    return best
 
 
 def max_rel(a, b):
@@ -591,18 +609,7 @@ PROFILE_CASES = [
     ("cancer", False, 0.95),
     ("rare", True, 0.95),
     ("weighted", True, 0.9),
-    pytest.param(
-        "separated",
-        True,
-        0.95,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="KNOWN LIMITATION (issue 15 left open): the Firth profile of "
-            "x0 on separated data is not concave; Venzon-Moolgavkar (and "
-            "firthmodels) stop at 13.59, a stationary point on the level set, "
-            "while this test's independent profile first crosses at 11.905",
-        ),
-    ),
+    ("separated", True, 0.95),  # non-concave: the profile is the higher branch
     # one and two events in 30 rows (not separated: ML exists)
     ("rare30-24", False, 0.95),
     ("rare30-24", True, 0.95),
@@ -667,10 +674,6 @@ def test_profile_endpoints_solve_the_profile_likelihood_equation(name, firth, le
     assert table["ci_upper"].tolist() == [hi for _, hi in intervals.values()]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN LIMITATION (issue 15 left open): on separated data the Firth profile of x0 is not concave; Venzon-Moolgavkar (and firthmodels) stop at 13.59, where a stationary point lies on the level set, while the first crossing found by the independent profile of this test is 11.905",
-)
 @pytest.mark.parametrize("sign", [1.0, -1.0])
 def test_ml_profile_interval_of_a_separating_coefficient_is_unbounded(sign):
     X, y = separated(sign)
@@ -696,13 +699,7 @@ def test_ml_profile_interval_of_a_separating_coefficient_is_unbounded(sign):
     [
         "rare30-36",
         "tiny",
-        pytest.param(
-            "rare30-7",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="KNOWN LIMITATION (issue 15 left open): ML fits with few events or near separation: the intercept or a noise coefficient gets a wrong finite endpoint (x1 -266 on rare30-7) or an unresolved one (nan, with a ConvergenceWarning)",
-            ),
-        ),
+        "rare30-7",
     ],
 )
 def test_profile_intervals_of_ml_fits_with_few_events(name):
@@ -713,10 +710,6 @@ def test_profile_intervals_of_ml_fits_with_few_events(name):
     check_profile_endpoints(clf, X, y, None, 0.95, rtol=1e-7)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="KNOWN LIMITATION (issue 15 left open): with one or two events some endpoints are unresolved (nan, with a ConvergenceWarning) or wrong (x1 -8.12 on rare30-31): the constrained maxima depend on their start",
-)
 @pytest.mark.parametrize(
     "name, firth",
     [
@@ -1100,10 +1093,6 @@ def test_property_fits_raise_only_value_errors_and_firth_is_finite(problem):
             assert not (lo > hi)
 
 
-@pytest.mark.xfail(
-    strict=False,  # hypothesis draws differ between whole-suite and file runs
-    reason="KNOWN LIMITATION (issue 15 left open): the cases of the tests above (unresolved endpoints are nan)",
-)
 @settings(**PROPERTY, phases=[Phase.explicit, Phase.generate])  # no shrinking
 @given(small_binary_problems())
 def test_property_profile_intervals_contain_the_estimate(problem):
@@ -1206,3 +1195,30 @@ def test_separation_test_does_not_depend_on_the_units_of_the_features():
         assert direction is not None and direction[0] > 0, (small, large)
         with pytest.warns(SeparationWarning, match="x0 -> \\+inf"):
             SigmoidNeuronClassifier().fit(X, y)
+
+
+def test_receding_sides_are_certificates_of_infinite_endpoints():
+    """Regression: on separated data a coefficient whose profile never falls
+    (the others still separate when it is fixed) got a finite endpoint where
+    the profile was still at its top (x1 61.4 on rare30-7). A side is infinite
+    exactly where a direction d with U d >= 0 moves that coefficient: along
+    it the log-likelihood never falls, checked here from the fit."""
+    from sksigmoid.neuron import receding_sides
+
+    X, y, _ = profile_case("rare30-7")
+    with pytest.warns(SeparationWarning):
+        clf = SigmoidNeuronClassifier(**TIGHT).fit(X, y)
+    X1, s, w = design(X), weights_of(y, None), params(clf)
+    sides = receding_sides(X, y, s, True)
+    intervals = clf.conf_int(method="profile")
+    top = loglik(X1, y, s, w, False)
+    for j, (name, (lo, hi)) in enumerate(intervals.items()):
+        assert (lo == -np.inf) == sides[j, 0] and (hi == np.inf) == sides[j, 1]
+        for side, end in ((-1.0, lo), (1.0, hi)):
+            if np.isinf(end):  # the profile 100 units out is still at the top
+                far = profile_loglik(X1, y, s, w, j, w[j] + side * 100.0)
+                assert far >= top - 1e-9 * max(1.0, abs(top)), (name, side)
+    assert intervals["x1"] == (-np.inf, np.inf)
+    # data that overlap have no such direction
+    X, y = rare_events(7)
+    assert not receding_sides(X, y, np.ones_like(y), True).any()
