@@ -56,7 +56,15 @@ is the median of ``--repeats`` runs.
    whatever ``--clock``), best of max(``--repeats``, 5) interleaved rounds
    (each round runs every contender once), after one untimed run of each.
    firthmodels and statsmodels are optional: their columns are skipped, with
-   a note, when they are not installed.
+   a note, when they are not installed. Last, the floor under (a): our
+   estimator's input and parameter validation alone (scikit-learn's
+   validate_data, targets, classes, weights), one evaluation of a Firth
+   iteration at its leanest in numpy (penalised log-likelihood, modified
+   score, Cholesky factor), and the floor of firthmodels' own algorithm =
+   validation + as many such evaluations as firthmodels makes (counted), in
+   (a) and in (b), as multiples of firthmodels' times: above 0.5x, the
+   target needs an algorithm with fewer evaluations than firthmodels', not a
+   faster implementation of it.
 
 make_classification's default data has ``n_redundant=2`` features that are exact
 linear combinations of the informative ones, so X has rank 48 < 50 and the
@@ -80,8 +88,12 @@ import warnings
 
 import numpy as np
 from scipy import linalg
+from sklearn.base import _fit_context
 from sklearn.datasets import make_classification
 from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight, validate_data
 from threadpoolctl import threadpool_info, threadpool_limits
 
 from sksigmoid import SigmoidNeuronClassifier
@@ -392,6 +404,84 @@ def agreement(clf, frame, model, intervals):
     )
 
 
+class _ValidationOnly(SigmoidNeuronClassifier):
+    """Our estimator's fit with nothing but its input and parameter
+    validation: what any scikit-learn estimator must do before a fit."""
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        X, y = validate_data(self, X, y, dtype=np.float64, order="C")
+        check_classification_targets(y)
+        self.classes_ = LabelEncoder().fit(y).classes_
+        _check_sample_weight(sample_weight, X)
+        return self
+
+
+def lean_firth_evaluation(X, y):
+    """One evaluation of a Firth Newton iteration at its leanest in numpy:
+    the penalised log-likelihood, the modified score and the Cholesky factor
+    of the information (logistf's and firthmodels' per-iteration work)."""
+    from scipy.linalg.blas import dsyrk
+    from scipy.linalg.lapack import dpotrf, dtrtrs
+
+    XT = np.ascontiguousarray(np.column_stack([X, np.ones(len(y))]).T)
+    b = np.full(XT.shape[0], 0.01)
+
+    def evaluate():
+        eta = XT.T @ b
+        e = np.exp(-np.abs(eta))
+        p = np.where(eta >= 0, 1.0, e) / (1.0 + e)
+        Xw = XT * np.sqrt(p * (1.0 - p))
+        L, _ = dpotrf(dsyrk(1.0, Xw), lower=0)
+        A, _ = dtrtrs(L, Xw, lower=0, trans=1)
+        h = np.einsum("ij,ij->j", A, A)
+        ll = y @ eta - np.sum(np.maximum(eta, 0.0) + np.log1p(e))
+        ll += np.log(np.diag(L)).sum()
+        return ll, XT @ (y - p + h * (0.5 - p))
+
+    return evaluate
+
+
+def firth_floor(k, fm_time, FirthLogisticRegression, rounds):
+    """The floor under a Firth fit (a): our validation alone plus as many
+    lean evaluations as firthmodels makes (its iterations + 1), and plus
+    only two (a start and one step: no Newton method does with fewer)."""
+    X, y = firth_data(k)
+    evaluate = lean_firth_evaluation(X, y.astype(float))
+    times, _ = best_cpu_times(
+        {
+            "validation": lambda: _ValidationOnly(firth=True).fit(X, y),
+            "evaluation": lambda: [evaluate() for _ in range(20)],
+        },
+        max(rounds, 20),
+    )
+    validation, evaluation = times["validation"], times["evaluation"] / 20
+    return validation, evaluation, *firthmodels_evaluations(X, y), fm_time
+
+
+def firthmodels_evaluations(X, y):
+    """How many times firthmodels evaluates its log-likelihood, score and
+    information, in its fit (a) and in its fit, LR tests and profile
+    intervals (b), at its defaults."""
+    import firthmodels.logistic as module
+
+    original, count = module.compute_logistic_quantities, [0]
+
+    def counted(*args, **kwargs):
+        count[0] += 1
+        return original(*args, **kwargs)
+
+    module.compute_logistic_quantities = counted
+    try:
+        model = module.FirthLogisticRegression().fit(X, y)
+        fit = count[0]
+        model.lrt()
+        model.conf_int(method="pl")
+    finally:
+        module.compute_logistic_quantities = original
+    return fit, count[0]
+
+
 def fmt_ms(seconds):
     return "-" if seconds is None else f"{1e3 * seconds:.1f}"
 
@@ -434,7 +524,8 @@ def part_inference(repeats, notes):
     firth_header += ("ratio", "|dcoef|", "CI rel", "LR-p rel")
     row_format = "   {:>3} {:>6} {:>8} {:>8} {:>6} {:>8} {:>8} {:>6} {:>9} {:>9} {:>9}"
     print(row_format.format(*firth_header))
-    at_defaults, ratios, ml_rows = [], {"a": [], "b": []}, []
+    at_defaults, ratios, ml_rows, floors = [], {"a": [], "b": []}, [], []
+    fm_b_times = {}
     for k in FIRTH_KS:
         X, y = firth_data(k)
         contenders = {
@@ -474,6 +565,8 @@ def part_inference(repeats, notes):
             at_defaults.append(agreement(clf, frame, *results["fm b"]))
             ratios["a"].append(times["ours a"] / fm_a)
             ratios["b"].append(times["ours b"] / fm_b)
+            floors.append((k, *firth_floor(k, fm_a, FirthLogisticRegression, rounds)))
+            fm_b_times[k] = fm_b
         print(
             row_format.format(
                 k,
@@ -499,6 +592,43 @@ def part_inference(repeats, notes):
             print(
                 f"   target ({part}) <= 0.5x firthmodels: worst {max(values):.2f}x: "
                 f"{'met' if max(values) <= 0.5 else 'NOT met'}"
+            )
+        print(
+            "\n   The floors, in ms: our input and parameter validation alone "
+            "(valid.), one evaluation\n   of a Firth iteration at its leanest in "
+            "numpy (eval.: penalised log-likelihood, modified\n   score, Cholesky "
+            "factor), and how many firthmodels makes (n, in (a) and (b)); the\n"
+            "   floor of the same algorithm = valid. + n eval., as a multiple of "
+            "firthmodels' time"
+        )
+        floor_format = "   {:>3} {:>7} {:>7} {:>5} {:>8} {:>7} {:>5} {:>8} {:>8}"
+        print(
+            floor_format.format(
+                "k",
+                "valid.",
+                "eval.",
+                "n(a)",
+                "fm(a)",
+                "floor",
+                "n(b)",
+                "fm(b)",
+                "floor",
+            )
+        )
+        for k, validation, evaluation, n_a, n_b, fm_time in floors:
+            fm_time_b = fm_b_times[k]
+            print(
+                floor_format.format(
+                    k,
+                    f"{1e3 * validation:.3f}",
+                    f"{1e3 * evaluation:.3f}",
+                    n_a,
+                    fmt_ms(fm_time),
+                    f"{(validation + n_a * evaluation) / fm_time:.2f}x",
+                    n_b,
+                    fmt_ms(fm_time_b),
+                    f"{(validation + n_b * evaluation) / fm_time_b:.2f}x",
+                )
             )
 
     print(
