@@ -92,6 +92,8 @@ RANGES = {
         "shape": (0.5, 3),
     },
     "4pl": {"bottom": (0, 0.5), "top": (1, 3), "rate": (0.3, 1.5), "x_mid": (6, 18)},
+    # the normal CDF rises as steeply as a logistic of 1.7 times the rate
+    "probit": {"bottom": (0, 0.5), "top": (1, 3), "rate": (0.2, 0.9), "x_mid": (6, 18)},
     "5pl": {
         "bottom": (0, 0.5),
         "top": (1, 3),

@@ -149,6 +149,8 @@ class Batch:
 
     def data(self, rows):
         """What the rows ``rows`` fit: their curves' y, sqrt(w), size and f_scale."""
+        if rows.size == self.Y.shape[0] and np.array_equal(rows, np.arange(rows.size)):
+            rows = slice(None)  # every curve once, in order: views, not copies
         f_scale = None if self.f_scale is None else self.f_scale[rows][:, None]
         return _Rows(self.Y[rows], self.sqrt_w[rows], self.size[rows], f_scale)
 
@@ -396,10 +398,18 @@ class _State:
         self, idx, theta, lower, upper, full, rows, data, objective, r, J, A, g
     ):
         self.idx = idx
-        self.theta, self.lower, self.upper = theta[idx], lower[idx], upper[idx]
-        self.full, self.rows, self.data = full[idx], rows[idx], data[idx]
-        self.objective, self.r, self.J = objective[idx], r[idx], J[idx]
-        self.A, self.g = A[idx], g[idx]
+        if idx.size == rows.size:
+            # every row, in order: the arrays themselves, not copies (a large
+            # global fit's Jacobian and data); the rows' entries of ``out``
+            # they share are all rewritten by store
+            self.theta, self.lower, self.upper = theta, lower, upper
+            self.full, self.rows, self.data = full, rows, data
+            self.objective, self.r, self.J, self.A, self.g = objective, r, J, A, g
+        else:
+            self.theta, self.lower, self.upper = theta[idx], lower[idx], upper[idx]
+            self.full, self.rows, self.data = full[idx], rows[idx], data[idx]
+            self.objective, self.r, self.J = objective[idx], r[idx], J[idx]
+            self.A, self.g = A[idx], g[idx]
         m = idx.size
         self.damping = np.full(m, _INITIAL_DAMPING)
         self.nu = np.full(m, 2.0)
@@ -424,11 +434,17 @@ class _State:
         params = self.full[finished]
         params[:, free] = self.theta[finished]
         out["params"][k] = params
-        out["objective"][k] = self.objective[finished]
-        out["r"][k], out["J"][k] = self.r[finished], self.J[finished]
         out["n_iter"][k] = iteration
         out["status"][k] = status[finished]
+        if k.size == out["objective"].size:  # every row at once: no copies
+            out["objective"], out["r"], out["J"] = self.objective, self.r, self.J
+        else:
+            out["objective"][k] = self.objective[finished]
+            out["r"][k], out["J"][k] = self.r[finished], self.J[finished]
         keep = ~finished
+        if not keep.any():  # the iteration is over: only the size is read
+            self.idx = self.idx[keep]
+            return
         for name in self._ARRAYS:
             setattr(self, name, getattr(self, name)[keep])
         self.data = self.data[keep]
@@ -496,7 +512,7 @@ def _iterate(batch, state, tol):
     state.last_gauss_newton = gauss_newton
     # Nielsen: damping * max(1/3, 1 - (2 rho - 1)^3) if kept (rho > 0, so the
     # factor is at most 2), damping * nu if not
-    gain = np.clip(2 * (reduction / predicted) - 1, -1.0, 1.0)
+    gain = np.minimum(np.maximum(2 * (reduction / predicted) - 1, -1.0), 1.0)
     shrink = np.maximum(1 / 3, 1 - gain * gain * gain)  # nan where rho is
     state.damping = damping * np.where(
         accepted, np.where(shrink > 0, shrink, 1.0), state.nu

@@ -740,7 +740,7 @@ def fit_joint(
     -------
     JointResult
     """
-    from ._arrowhead import JointBatch, joint_covariance
+    from ._arrowhead import JointBatch, joint_covariance_of_columns
 
     free, fixed = options.free, options.fixed
     names, kinds = design.names, design.kinds
@@ -777,7 +777,7 @@ def fit_joint(
         j = names.index(name)
         base[:, j] = fixed_int[:, j]
     batch = JointBatch(
-        design.evaluator(t_int),
+        _curve_columns(design, t_int),
         Y_int.T,
         np.sqrt(W_int).T,
         base,
@@ -797,8 +797,8 @@ def fit_joint(
         np.argmin(np.where(np.isnan(result["objective"]), np.inf, result["objective"]))
     )
     rows = np.zeros(1, dtype=int)
-    full_int = batch.full_params(result["params"][k : k + 1])[0]
-    full_int = _canonical(design, full_int, shared, lower, upper)
+    fitted = batch.full_params(result["params"][k : k + 1])[0]
+    full_int = _canonical(design, fitted, shared, lower, upper)
     params = design.from_axis(units.from_internal(full_int, kinds))
     for name, value in fixed.items():
         params[:, names.index(name)] = value
@@ -808,13 +808,13 @@ def fit_joint(
     r = result["r"][k]
     with np.errstate(all="ignore"):
         sigma2 = float(r @ r) / (n_obs - n_free) if n_obs > n_free else np.nan
-    J = result["J"][k]  # (C, m, p + s)
-    if not np.array_equal(full_int, batch.full_params(result["params"][k : k + 1])[0]):
+    J = result["J"][k]  # by columns, (p + s, m, C)
+    if not np.array_equal(full_int, fitted):
         _, J = batch.residuals_and_jacobian(
             batch.row_params(full_int)[None], batch.data(rows[:1])
         )
         J = J[0]
-    cov, undetermined = joint_covariance(J, len(local), sigma2)
+    cov, undetermined = joint_covariance_of_columns(J, len(local), sigma2)
     _, scale = units.affine(kinds)
     d = batch.row_params(scale * design.axis_derivative(params))
     return JointResult(
@@ -831,6 +831,19 @@ def fit_joint(
         shared=shared_ix,
         n_starts=len(result["objective"]),
     )
+
+
+def _curve_columns(design, t):
+    """Some curves of a global fit and their derivatives, (n_points, k) each,
+    from their model parameters, (k,) or a scalar each (see
+    :class:`._arrowhead.JointBatch`)."""
+    model = design.model.on_axis
+    points = t[:, None]
+
+    def curves(values):
+        return model.value_and_columns(points, *values)
+
+    return curves
 
 
 def _joint_runs(batch, theta0, tol, max_nfev):

@@ -103,8 +103,10 @@ class Units:
     @classmethod
     def pooled(cls, t, Y, W, *, centre_y):
         """One set of units for every curve (a global fit: a parameter shared
-        by the curves must mean the same in each), read off all the data."""
-        units = cls.from_data(t, Y, W, centre_y=centre_y)
+        by the curves must mean the same in each), read off all the data at
+        once: every curve's data stacked as one curve, whose axis units (from
+        the extremes of the points some curve observes) are also those of the
+        curves side by side."""
         n_curves = Y.shape[1]
         one = cls.from_data(
             np.tile(t, n_curves),
@@ -113,8 +115,8 @@ class Units:
             centre_y=centre_y,
         )
         return cls(
-            units.t_centre,
-            units.t_scale,
+            one.t_centre,
+            one.t_scale,
             np.repeat(one.y_centre, n_curves),
             np.repeat(one.y_scale, n_curves),
             np.repeat(one.w_scale, n_curves),
