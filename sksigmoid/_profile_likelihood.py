@@ -8,9 +8,12 @@ constrained maximum, once converged, is the maximum. The second need not
 be: its constrained problem can have several maxima, on branches that
 cross (on separated data, or with one or two events), and the profile is
 the highest of them. So a Firth profile is the best of several starts --
-the estimate, zero, and the maximum followed from the estimate by
-continuation -- and an endpoint is accepted only when they agree, or when
-the branch it lies on is reached from the estimate and none is higher.
+the estimate, the Wald approximation of the constrained maximum, and the
+maximum followed from the estimate by continuation -- and an endpoint is
+accepted only when they agree, or when the branch it lies on is reached
+from the estimate and none is higher. A maximum-likelihood profile of
+separated data is infinite on the sides :func:`.neuron.receding_sides`
+certifies.
 """
 
 import numpy as np
