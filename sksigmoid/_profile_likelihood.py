@@ -120,18 +120,7 @@ def _fisher_block(objective, z, free):
 def _exact_block(objective, z, free):
     """The exact Hessian of Firth's objective in the ``free`` coefficients
     (the Fisher information's where that block is not positive definite)."""
-    from ._logistic_inference import firth_penalty_hessian
-    from .neuron import jacobi_scale, well_conditioned_cholesky
-
-    fisher = _fisher_block(objective, z, free)
-    penalty = firth_penalty_hessian(objective, z)
-    if penalty is None:
-        return fisher
-    exact = fisher - penalty[np.ix_(free, free)] / objective.total_weight
-    d = jacobi_scale(exact)
-    if well_conditioned_cholesky(exact / np.outer(d, d)) is None:
-        return fisher
-    return exact
+    return objective.hessian(z, free=free)
 
 
 def profile_maximum(objective, starts, j, value):

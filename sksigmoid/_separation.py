@@ -31,22 +31,17 @@ def overlap_certified(X, y, sample_weight, z, fit_intercept):
     iterate) it is projected onto the null space of :math:`U^\top`,
     :math:`\lambda - U (U^\top U)^{-1} U^\top \lambda`, twice (the second
     correction bounds the rounding of the first). Certified when every entry
-    stays positive by more than that bound; otherwise (or for sparse or
+    stays positive by more than that bound (the scales of the columns,
+    :func:`_signed_rows`, do not change it); otherwise (or for sparse or
     collinear ``X``) the programme decides.
     """
     from .neuron import jacobi_scale, well_conditioned_cholesky
 
     if sp.issparse(X):
         return False
+    U, _ = _signed_rows(X, y, sample_weight, fit_intercept)
     keep = sample_weight > 0
-    if not keep.all():
-        X, y, z, sample_weight = X[keep], y[keep], z[keep], sample_weight[keep]
-    sign = 2.0 * y - 1.0
-    U = X * sign[:, None]
-    if fit_intercept:
-        U = np.hstack([U, sign[:, None]])
-    U = U.astype(np.float64, copy=False)
-    lam = sample_weight * np.abs(y - sigmoid(z))
+    lam = sample_weight[keep] * np.abs(y[keep] - sigmoid(z[keep]))
     gram = U.T @ U
     d = jacobi_scale(gram)
     factor = well_conditioned_cholesky(gram / np.outer(d, d))

@@ -286,13 +286,17 @@ class _FirthObjective(_NeuronObjective):
             return super().hessian(z, l2=0.0)
         return (factor.T @ factor) / self.total_weight
 
-    def hessian(self, z, l2=None):
+    def hessian(self, z, l2=None, free=None):
         """The exact Hessian of :math:`L^*` (Fisher's plus the penalty's,
-        :func:`~sksigmoid._logistic_inference.firth_penalty_hessian`):
-        Newton's steps converge quadratically; the Fisher information's where
-        that is not positive definite (far from the estimate)."""
+        :func:`~sksigmoid._logistic_inference.firth_penalty_hessian`), or its
+        block of the coefficients ``free`` (a constrained maximum's): Newton's
+        steps converge quadratically; the Fisher information's where that is
+        not positive definite (far from the estimate)."""
         fisher = super().hessian(z, l2=0.0)
         penalty = firth_penalty_hessian(self, z)
+        if free is not None:
+            fisher = fisher[np.ix_(free, free)]
+            penalty = None if penalty is None else penalty[np.ix_(free, free)]
         if penalty is None:
             return fisher
         exact = fisher - penalty / self.total_weight
