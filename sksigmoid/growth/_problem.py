@@ -135,6 +135,18 @@ class AxisDesign(_Design):
 
         return evaluate
 
+    def column_evaluator(self, t):
+        """Some curves of a global fit and their derivatives, (n_points, k)
+        each, from their model parameters, (k,) or a scalar each (see
+        :class:`._arrowhead.JointBatch`)."""
+        model = self.model.on_axis
+        points = t[:, None]
+
+        def curves(values):
+            return model.value_and_columns(points, *values)
+
+        return curves
+
     def raw_starts(self, t, Y, W, which, mirror):
         """Candidate starts (internal units), each (n_curves, n_params)."""
         model = self.model.on_axis
@@ -777,7 +789,7 @@ def fit_joint(
         j = names.index(name)
         base[:, j] = fixed_int[:, j]
     batch = JointBatch(
-        _curve_columns(design, t_int),
+        design.column_evaluator(t_int),
         Y_int.T,
         np.sqrt(W_int).T,
         base,
@@ -831,19 +843,6 @@ def fit_joint(
         shared=shared_ix,
         n_starts=len(result["objective"]),
     )
-
-
-def _curve_columns(design, t):
-    """Some curves of a global fit and their derivatives, (n_points, k) each,
-    from their model parameters, (k,) or a scalar each (see
-    :class:`._arrowhead.JointBatch`)."""
-    model = design.model.on_axis
-    points = t[:, None]
-
-    def curves(values):
-        return model.value_and_columns(points, *values)
-
-    return curves
 
 
 def _joint_runs(batch, theta0, tol, max_nfev):
